@@ -1,0 +1,124 @@
+//! The server itself: health, readiness, pages, errors, limits.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, TestApp};
+use crate::on_both_backends;
+
+async fn health_and_readiness_answer(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.client();
+
+    let (health, _) = client.page("/healthz").await;
+    let (ready, _) = client.page("/readyz").await;
+
+    assert_eq!(health, StatusCode::OK);
+    assert_eq!(ready, StatusCode::OK);
+}
+
+async fn readiness_fails_when_the_database_is_gone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.db().close().await;
+
+    let (status, _) = app.client().page("/readyz").await;
+
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+async fn the_landing_page_says_what_the_product_is(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+
+    let (status, html) = app.client().page("/").await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Pay only for the ones you want"), "{html}");
+    assert!(html.contains("/pkg/talentboard.css"));
+    assert!(html.contains("Sign in"));
+}
+
+async fn an_unknown_address_gets_the_404_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+
+    let (status, html) = app.client().page("/no/such/page").await;
+
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+}
+
+async fn a_missing_profile_page_answers_404(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+
+    let (status, html) = app.client().page("/profiles/424242").await;
+
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("does not exist"));
+}
+
+async fn an_oversized_body_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let huge = "x".repeat(200 * 1024);
+
+    let response = app.client().call("sign_in", &[("email", huge.as_str()), ("password", "x")]).await;
+
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+async fn a_malformed_server_function_call_gets_400(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+
+    let response = app.client().call("profile_public", &[("id", "not-a-number")]).await;
+
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+async fn a_cross_site_post_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/sign_out", app.base))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+async fn responses_are_compressed_when_asked(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+
+    let response = reqwest::Client::new()
+        .get(format!("{}/", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+}
+
+async fn a_second_instance_on_the_same_database_shares_sessions(backend: Backend) {
+    let first = TestApp::spawn(backend).await;
+    let second = TestApp::spawn_on(&first.database_url, &[]).await;
+    let client = first.client();
+    client.sign_up("candidate", "shared@example.org", None).await;
+
+    let other = crate::helpers::Client::new(&second.base);
+    other.set_session_cookie(client.session_cookie());
+    let session: serde_json::Value = other.call_ok::<_, &str, &str>("session", &[]).await;
+
+    assert_eq!(session["email"], "shared@example.org");
+}
+
+on_both_backends!(
+    health_and_readiness_answer,
+    readiness_fails_when_the_database_is_gone,
+    the_landing_page_says_what_the_product_is,
+    an_unknown_address_gets_the_404_page,
+    a_missing_profile_page_answers_404,
+    an_oversized_body_is_refused,
+    a_malformed_server_function_call_gets_400,
+    a_cross_site_post_is_refused,
+    responses_are_compressed_when_asked,
+    a_second_instance_on_the_same_database_shares_sessions,
+);

@@ -36,6 +36,12 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let session = Resource::new(|| (), |_| current_session());
     provide_context(Session(session));
+    // Marks the page as interactive once the WebAssembly has taken over (tests wait for it).
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
 
     // Every route renders completely on the server before it is sent: the pages then work
     // without JavaScript, and a page can answer 404 or 401 when its data says so.

@@ -34,12 +34,17 @@ fn filters(query: &PurchaseQuery) -> (String, Vec<String>, &'static str) {
         ));
     }
     let order = match query.sort {
-        PurchaseSort::Newest => "unlocked_at DESC, profile_id DESC",
-        PurchaseSort::Oldest => "unlocked_at ASC, profile_id ASC",
-        PurchaseSort::Name => "full_name ASC, profile_id ASC",
-        PurchaseSort::Amount => "amount DESC, unlocked_at DESC",
+        PurchaseSort::Newest => "u.unlocked_at DESC, u.profile_id DESC",
+        PurchaseSort::Oldest => "u.unlocked_at ASC, u.profile_id ASC",
+        PurchaseSort::Name => "c.full_name ASC, u.profile_id ASC",
+        PurchaseSort::Amount => "u.amount DESC, u.unlocked_at DESC",
     };
     (sql, binds, order)
+}
+
+/// The same order over the page's own columns.
+fn outer_order(order: &str) -> String {
+    order.replace("u.", "matching.").replace("c.", "matching.")
 }
 
 /// One page of purchases with the totals over all matching ones, in one query.
@@ -66,7 +71,8 @@ pub async fn page(db: &Db, employer_id: i64, query: &PurchaseQuery) -> Result<Pu
             (SELECT {specs} FROM profile_specializations ps
              JOIN specializations s ON s.id = ps.specialization_id
              WHERE ps.profile_id = matching.profile_id) AS specs
-        FROM matching ORDER BY {order}"
+        FROM matching ORDER BY {outer}",
+        outer = outer_order(order),
     );
     let mut statement = sqlx::query(&sql).bind(employer_id);
     for bind in &binds {

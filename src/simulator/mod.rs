@@ -306,7 +306,7 @@ async fn create_session(
         if quantity < 1 || field(&form, "line_items[1][quantity]").is_some() {
             return invalid("line_items", "The simulator supports one line item.");
         }
-        let Some(product_name) = item("price_data][product_data][name]") else {
+        let Some(product_name) = item("price_data][product_data][name") else {
             return invalid("line_items[0][price_data][product_data][name]", "Missing name.");
         };
         let Some(success_url) = field(&form, "success_url")
@@ -337,7 +337,7 @@ async fn create_session(
             amount: amount * quantity,
             currency,
             product_name: product_name.to_owned(),
-            description: item("price_data][product_data][description]").unwrap_or_default().to_owned(),
+            description: item("price_data][product_data][description").unwrap_or_default().to_owned(),
             customer_email: field(&form, "customer_email").map(str::to_owned),
             success_url: success_url.to_owned(),
             cancel_url: field(&form, "cancel_url").map(str::to_owned),

@@ -115,7 +115,8 @@ pub fn config(database_url: &str, extra: &[(&str, &str)]) -> Config {
     let mut env: HashMap<String, String> = HashMap::from([
         ("DATABASE_URL".into(), database_url.into()),
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
-        ("RUST_LOG".into(), "warn".into()),
+        // TEST_LOG=info shows what the servers under test do.
+        ("RUST_LOG".into(), std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into())),
     ]);
     for (key, value) in extra {
         env.insert((*key).into(), (*value).into());
@@ -226,6 +227,13 @@ impl TestApp {
 
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query(sql).fetch_one(self.db().pool()).await.unwrap().try_get(0).unwrap()
+    }
+
+    /// Makes the simulator's webhook deliveries fail (the endpoint is unreachable), as when
+    /// Stripe's webhook is late; tests then deliver events themselves.
+    pub fn lose_webhooks(&self) {
+        let simulator = self.state.simulator.as_ref().expect("simulator mode");
+        simulator.set_webhook_target("http://127.0.0.1:9/unreachable".into());
     }
 
     /// Signs `event` as Stripe would (with the simulator's secret, unless told otherwise)

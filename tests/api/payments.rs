@@ -5,6 +5,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use talentboard::error::AppError;
+use talentboard::server::config::SIMULATOR_WEBHOOK_SECRET;
 use talentboard::server::db;
 use talentboard::server::failpoints::WEBHOOK_AFTER_DEDUP;
 
@@ -71,8 +72,9 @@ async fn paying_the_simulator_unlocks_the_profile_once(backend: Backend) {
 }
 
 async fn the_return_page_unlocks_before_the_webhook_arrives(backend: Backend) {
-    // A wrong webhook secret makes the simulator's deliveries fail, like a late webhook.
-    let app = TestApp::spawn_with(backend, &[("STRIPE_WEBHOOK_SECRET", "whsec_app_only")]).await;
+    // The simulator's deliveries fail, as when Stripe's webhook is late.
+    let app = TestApp::spawn(backend).await;
+    app.lose_webhooks();
     let (employer, profile, session) = open_checkout(&app).await;
     app.pay(&session, None).await;
     assert_eq!(app.unlock_count(EMPLOYER, profile).await, 0);
@@ -84,7 +86,8 @@ async fn the_return_page_unlocks_before_the_webhook_arrives(backend: Backend) {
 }
 
 async fn fifty_concurrent_deliveries_of_one_event_unlock_once(backend: Backend) {
-    let app = TestApp::spawn_with(backend, &[("STRIPE_WEBHOOK_SECRET", "whsec_app_only")]).await;
+    let app = TestApp::spawn(backend).await;
+    app.lose_webhooks();
     let (_, profile, session) = open_checkout(&app).await;
     app.pay(&session, None).await;
     let event = paid_event(&app, &session, "evt_concurrent").await;
@@ -92,7 +95,7 @@ async fn fifty_concurrent_deliveries_of_one_event_unlock_once(backend: Backend) 
     let deliveries = (0..50).map(|_| {
         let event = event.clone();
         let app = &app;
-        async move { app.deliver_signed(&event, "whsec_app_only", db::now()).await.status() }
+        async move { app.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.status() }
     });
     let statuses = futures::future::join_all(deliveries).await;
 
@@ -102,16 +105,17 @@ async fn fifty_concurrent_deliveries_of_one_event_unlock_once(backend: Backend) 
 }
 
 async fn a_failure_between_dedup_and_unlock_is_completed_by_the_retry(backend: Backend) {
-    let app = TestApp::spawn_with(backend, &[("STRIPE_WEBHOOK_SECRET", "whsec_app_only")]).await;
+    let app = TestApp::spawn(backend).await;
+    app.lose_webhooks();
     let (_, profile, session) = open_checkout(&app).await;
     app.pay(&session, None).await;
     let event = paid_event(&app, &session, "evt_crash").await;
     app.state.failpoints.arm(WEBHOOK_AFTER_DEDUP, 1);
 
-    let first = app.deliver_signed(&event, "whsec_app_only", db::now()).await;
+    let first = app.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await;
     let recorded_after_failure =
         app.count("SELECT COUNT(*) FROM stripe_events WHERE id = 'evt_crash'").await;
-    let retry = app.deliver_signed(&event, "whsec_app_only", db::now()).await;
+    let retry = app.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await;
 
     assert_eq!(first.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(recorded_after_failure, 0, "the failed attempt left nothing behind");
@@ -120,20 +124,22 @@ async fn a_failure_between_dedup_and_unlock_is_completed_by_the_retry(backend: B
 }
 
 async fn a_repeated_event_is_acknowledged_and_does_nothing(backend: Backend) {
-    let app = TestApp::spawn_with(backend, &[("STRIPE_WEBHOOK_SECRET", "whsec_app_only")]).await;
+    let app = TestApp::spawn(backend).await;
+    app.lose_webhooks();
     let (_, _, session) = open_checkout(&app).await;
     app.pay(&session, None).await;
     let event = paid_event(&app, &session, "evt_twice").await;
 
-    let first: Value = app.deliver_signed(&event, "whsec_app_only", db::now()).await.json().await.unwrap();
-    let second: Value = app.deliver_signed(&event, "whsec_app_only", db::now()).await.json().await.unwrap();
+    let first: Value = app.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.json().await.unwrap();
+    let second: Value = app.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.json().await.unwrap();
 
     assert_eq!(first["outcome"], "unlocked");
     assert_eq!(second["outcome"], "duplicate");
 }
 
 async fn signatures_that_do_not_verify_get_400_and_write_nothing(backend: Backend) {
-    let app = TestApp::spawn_with(backend, &[("STRIPE_WEBHOOK_SECRET", "whsec_app_only")]).await;
+    let app = TestApp::spawn(backend).await;
+    app.lose_webhooks();
     let (_, profile, session) = open_checkout(&app).await;
     app.pay(&session, None).await;
     let event = paid_event(&app, &session, "evt_forged").await;
@@ -148,11 +154,11 @@ async fn signatures_that_do_not_verify_get_400_and_write_nothing(backend: Backen
     let last = tampered.len() - 2;
     tampered[last] = b' ';
     let cases: Vec<(&str, Option<String>, Vec<u8>)> = vec![
-        ("one byte changed", Some(signed(&body, "whsec_app_only", now)), tampered),
+        ("one byte changed", Some(signed(&body, SIMULATOR_WEBHOOK_SECRET, now)), tampered),
         ("wrong secret", Some(signed(&body, "whsec_wrong", now)), body.clone().into()),
         ("no header", None, body.clone().into()),
         ("malformed header", Some("t=now,v1=xyz".into()), body.clone().into()),
-        ("too old", Some(signed(&body, "whsec_app_only", now - 301)), body.clone().into()),
+        ("too old", Some(signed(&body, SIMULATOR_WEBHOOK_SECRET, now - 301)), body.clone().into()),
     ];
 
     for (case, header, payload) in cases {
@@ -281,14 +287,15 @@ async fn a_dispute_revokes_the_unlock(backend: Backend) {
 }
 
 async fn an_amount_that_does_not_match_unlocks_nothing(backend: Backend) {
-    let app = TestApp::spawn_with(backend, &[("STRIPE_WEBHOOK_SECRET", "whsec_app_only")]).await;
+    let app = TestApp::spawn(backend).await;
+    app.lose_webhooks();
     let (_, profile, session) = open_checkout(&app).await;
     app.pay(&session, None).await;
     let mut event = paid_event(&app, &session, "evt_cheap").await;
     event["data"]["object"]["amount_total"] = json!(100);
 
     let response: Value =
-        app.deliver_signed(&event, "whsec_app_only", db::now()).await.json().await.unwrap();
+        app.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.json().await.unwrap();
 
     assert_eq!(response["outcome"], "mismatch");
     assert_eq!(app.unlock_count(EMPLOYER, profile).await, 0);

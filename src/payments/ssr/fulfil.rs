@@ -98,6 +98,8 @@ pub async fn apply_session(
             fulfil_paid(tx, gateway, &record, session).await
         }
         SessionEvent::Completed | SessionEvent::Observed => match session.status {
+            // A delayed payment that already failed stays failed.
+            SessionStatus::Complete if record.status == "failed" => Ok(Outcome::Failed),
             SessionStatus::Complete => {
                 set_status(tx, &record.id, "processing", &["open"]).await?;
                 Ok(Outcome::Waiting)

@@ -30,7 +30,8 @@ async fn main() {
 
     let database_url = match backend.as_str() {
         "sqlite" => {
-            let path = std::env::temp_dir().join(format!("talentboard-bench-{}.db", std::process::id()));
+            let path =
+                std::env::temp_dir().join(format!("talentboard-bench-{}.db", std::process::id()));
             format!("sqlite://{}", path.display())
         }
         "postgres" => {
@@ -39,7 +40,8 @@ async fn main() {
             });
             let name = format!("tb_bench_{}", std::process::id());
             sqlx::any::install_default_drivers();
-            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+            let mut conn =
+                <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap();
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
             format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
         }
@@ -125,7 +127,8 @@ async fn main() {
                 let client = client.clone();
                 let url = format!("{base}/api/webhooks/stripe");
                 async move {
-                    let header = signature::header(body.as_bytes(), SIMULATOR_WEBHOOK_SECRET, db::now());
+                    let header =
+                        signature::header(body.as_bytes(), SIMULATOR_WEBHOOK_SECRET, db::now());
                     client
                         .post(url)
                         .header("stripe-signature", header)
@@ -150,7 +153,10 @@ async fn main() {
         assert_eq!(ok, events, "every event is acknowledged");
     }
     let unlocks: i64 = sqlx::Row::try_get(
-        &sqlx::query("SELECT COUNT(*) AS n FROM profile_unlocks").fetch_one(state.db.pool()).await.unwrap(),
+        &sqlx::query("SELECT COUNT(*) AS n FROM profile_unlocks")
+            .fetch_one(state.db.pool())
+            .await
+            .unwrap(),
         "n",
     )
     .unwrap();

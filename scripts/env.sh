@@ -21,6 +21,9 @@ else
   LIB_CARGO_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
 fi
 export PATH="$PATH:$HOME/.cargo/bin"
+# Binaryen's wasm-opt from npm (tools/package.json says why not Debian's); cargo-leptos takes
+# it from PATH.
+export PATH="$ROOT/tools/node_modules/.bin:$PATH"
 
 # rustfmt and clippy come from rustup's toolchain on both routes (Debian ships neither).
 RUSTUP_CARGO="$HOME/.cargo/bin/cargo"

@@ -18,9 +18,7 @@ want() {
     || missing_packages+=("$1")
 }
 if [[ $TB_ROUTE == offline ]]; then
-  for package in rustc-web cargo-web rust-web-src lld-22 binaryen; do want "$package"; done
-else
-  want binaryen
+  for package in rustc-web cargo-web rust-web-src lld-22; do want "$package"; done
 fi
 if $WITH_TESTS; then
   want chromium
@@ -49,6 +47,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $wasm_bindgen_version\$"; th
   step "Installing wasm-bindgen-cli $wasm_bindgen_version (the version in Cargo.lock)"
   # Without --locked: a dependency version its lock file names is not served here.
   cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --root "$HOME/.cargo"
+fi
+
+if [[ ! -x "$ROOT/tools/node_modules/.bin/wasm-opt" ]]; then
+  step "Installing Binaryen (wasm-opt) from npm"
+  (cd "$ROOT/tools" && npm ci --no-audit --no-fund)
 fi
 
 if $WITH_TESTS; then

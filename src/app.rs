@@ -1,12 +1,14 @@
 //! The application shell: document, header, routes, and the pages that belong to no feature.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::{path, SsrMode};
+use leptos_meta::{Meta, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
 
-use crate::accounts::{self, current_session, Role, Session, SessionUser, SignOut};
+use crate::accounts::{self, CompanyStatus, Role, Session, SessionUser, SignOut, current_session};
+use crate::admin::EmployersPage;
 use crate::error::AppError;
+use crate::profiles::{BrowsePage, EditProfilePage, InsightsPage, ProfilePage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -47,7 +49,11 @@ pub fn App() -> impl IntoView {
     // without JavaScript, and a page can answer 404 or 401 when its data says so.
     view! {
         <Title formatter=|text: String| {
-            if text.is_empty() { "Talentboard".to_owned() } else { format!("{text} · Talentboard") }
+            if text.is_empty() {
+                "Talentboard".to_owned()
+            } else {
+                format!("{text} · Talentboard")
+            }
         }/>
         <Meta name="description" content="Talentboard: find candidates, pay once per profile."/>
         <Router>
@@ -58,11 +64,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=Landing ssr=SsrMode::Async/>
                     <Route path=path!("/signin") view=accounts::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=accounts::SignUpPage ssr=SsrMode::Async/>
-                    <Route path=path!("/profiles") view=crate::profiles::BrowsePage ssr=SsrMode::Async/>
-                    <Route path=path!("/profiles/:id") view=crate::profiles::ProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("/me/profile") view=crate::profiles::EditProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("/me/insights") view=crate::profiles::InsightsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/employers") view=crate::admin::EmployersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/profiles") view=BrowsePage ssr=SsrMode::Async/>
+                    <Route path=path!("/profiles/:id") view=ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/me/profile") view=EditProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/me/insights") view=InsightsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/employers") view=EmployersPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/checkout/success")
                         view=crate::payments::CheckoutSuccessPage
@@ -132,8 +138,15 @@ fn NavLinks(user: Option<SessionUser>) -> impl IntoView {
         }
         .into_any(),
     };
-    let pending = (user.role == Role::Employer && !user.is_approved_employer())
-        .then(|| view! { <span class="badge badge-warning">"Approval pending"</span> });
+    let pending = match user.company.as_ref().map(|c| c.status) {
+        Some(CompanyStatus::Pending) => {
+            Some(view! { <span class="badge badge-warning">"Approval pending"</span> }.into_any())
+        }
+        Some(CompanyStatus::Rejected) => {
+            Some(view! { <span class="badge badge-danger">"Not approved"</span> }.into_any())
+        }
+        _ => None,
+    };
     let sign_out = ServerAction::<SignOut>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
@@ -176,15 +189,24 @@ fn Landing() -> impl IntoView {
         <section class="steps" aria-label="How it works">
             <article>
                 <h2>"1. Browse anonymized profiles"</h2>
-                <p>"Filter by specialization and experience. Names, contacts and past employers stay hidden."</p>
+                <p>
+                    "Filter by specialization and experience. Names, contacts and past employers "
+                    "stay hidden."
+                </p>
             </article>
             <article>
                 <h2>"2. Unlock the one you want"</h2>
-                <p>"Approved employers pay a one-time fee through Stripe Checkout — no subscription."</p>
+                <p>
+                    "Approved employers pay a one-time fee through Stripe Checkout — no "
+                    "subscription."
+                </p>
             </article>
             <article>
                 <h2>"3. Get in touch"</h2>
-                <p>"See the candidate's name, email, phone and full work history, kept in your dashboard."</p>
+                <p>
+                    "See the candidate's name, email, phone and full work history, kept in your "
+                    "dashboard."
+                </p>
             </article>
         </section>
     }
@@ -197,7 +219,10 @@ pub fn NotFound() -> impl IntoView {
         <Title text="Page not found"/>
         <section class="panel center">
             <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
+            <p>
+                "There is nothing at this address. It may have moved, or the link may be "
+                "mistyped."
+            </p>
             <A href="/" attr:class="button">"Go to the home page"</A>
         </section>
     }
@@ -206,10 +231,9 @@ pub fn NotFound() -> impl IntoView {
 /// Sets the HTTP status of the page being rendered on the server; does nothing in the browser.
 pub fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
-    if let (Some(options), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        axum::http::StatusCode::from_u16(code),
-    ) {
+    if let (Some(options), Ok(status)) =
+        (use_context::<leptos_axum::ResponseOptions>(), axum::http::StatusCode::from_u16(code))
+    {
         options.set_status(status);
     }
     #[cfg(not(feature = "ssr"))]
@@ -234,10 +258,9 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             "Not available to your account",
             view! { <A href="/" attr:class="button">"Go to the home page"</A> }.into_any(),
         ),
-        _ => (
-            "Something went wrong",
-            view! { <a class="button" href="">"Try again"</a> }.into_any(),
-        ),
+        _ => {
+            ("Something went wrong", view! { <a class="button" href="">"Try again"</a> }.into_any())
+        }
     };
     view! {
         <Title text=title/>

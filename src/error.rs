@@ -4,9 +4,9 @@
 //! to show a user: causes (database text, Stripe responses) are logged on the server inside
 //! the request's span and never copied into the error.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// A problem with one field of a submitted form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

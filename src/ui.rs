@@ -8,8 +8,22 @@ use crate::error::AppError;
 fn is_zero_decimal(code: &str) -> bool {
     matches!(
         code,
-        "BIF" | "CLP" | "DJF" | "GNF" | "JPY" | "KMF" | "KRW" | "MGA" | "PYG" | "RWF" | "UGX"
-            | "VND" | "VUV" | "XAF" | "XOF" | "XPF"
+        "BIF"
+            | "CLP"
+            | "DJF"
+            | "GNF"
+            | "JPY"
+            | "KMF"
+            | "KRW"
+            | "MGA"
+            | "PYG"
+            | "RWF"
+            | "UGX"
+            | "VND"
+            | "VUV"
+            | "XAF"
+            | "XOF"
+            | "XPF"
     )
 }
 
@@ -18,7 +32,12 @@ pub fn decimal_amount(amount: i64, currency: &str) -> String {
     if is_zero_decimal(&currency.to_ascii_uppercase()) {
         amount.to_string()
     } else {
-        format!("{}{}.{:02}", if amount < 0 { "-" } else { "" }, (amount / 100).abs(), (amount % 100).abs())
+        format!(
+            "{}{}.{:02}",
+            if amount < 0 { "-" } else { "" },
+            (amount / 100).abs(),
+            (amount % 100).abs()
+        )
     }
 }
 

@@ -334,9 +334,8 @@ mod tests {
 
     #[test]
     fn employers_must_name_their_company_and_website() {
-        let errors = validate_sign_up("employer", "a@example.com", "long enough pw", "", "x")
-            .err()
-            .unwrap();
+        let errors =
+            validate_sign_up("employer", "a@example.com", "long enough pw", "", "x").err().unwrap();
 
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["company_name", "company_website"]);

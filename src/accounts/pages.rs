@@ -6,9 +6,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::{SignIn, SignUp, MIN_PASSWORD_CHARS};
+use super::{MIN_PASSWORD_CHARS, SignIn, SignUp};
 use crate::error::AppError;
-use crate::ui::{use_query_error, ErrorNotice, FieldError};
+use crate::ui::{ErrorNotice, FieldError, use_query_error};
 
 /// After signing in or up the whole page reloads, so every part of it sees the new session.
 fn reload_to(path: &str) {
@@ -93,13 +93,19 @@ pub fn SignUpPage() -> impl IntoView {
                         <input type="radio" name="role" value="employer"
                             checked=move || role.get() == "employer"
                             on:change=move |_| role.set("employer".into())/>
-                        <span><strong>"Hiring"</strong>" — browse candidates and unlock profiles"</span>
+                        <span>
+                            <strong>"Hiring"</strong>
+                            " — browse candidates and unlock profiles"
+                        </span>
                     </label>
                     <label class="choice">
                         <input type="radio" name="role" value="candidate"
                             checked=move || role.get() == "candidate"
                             on:change=move |_| role.set("candidate".into())/>
-                        <span><strong>"Looking"</strong>" — publish a profile employers can find"</span>
+                        <span>
+                            <strong>"Looking"</strong>
+                            " — publish a profile employers can find"
+                        </span>
                     </label>
                     <FieldError error name="role"/>
                 </fieldset>
@@ -140,7 +146,9 @@ pub fn SignUpPage() -> impl IntoView {
                     </p>
                 </div>
                 <button type="submit" class="button primary wide" disabled=pending>
-                    {move || if pending.get() { "Creating your account…" } else { "Create account" }}
+                    {move || {
+                        if pending.get() { "Creating your account…" } else { "Create account" }
+                    }}
                 </button>
             </ActionForm>
             <p class="muted">"Already have an account? " <A href="/signin">"Sign in"</A></p>

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
-use axum::http::header::SET_COOKIE;
 use axum::http::HeaderValue;
+use axum::http::header::SET_COOKIE;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -77,7 +77,8 @@ pub async fn start_session(db: &Db, user_id: i64, secure: bool) -> Result<(), Ap
             .await?;
     }
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4)",
     )
     .bind(token_hash(&token))
     .bind(user_id)
@@ -232,7 +233,8 @@ pub async fn check_throttle(db: &Db, email: &str) -> Result<(), AppError> {
         let failures: i64 = row.try_get("failures")?;
         if failures >= limit {
             let oldest: Option<i64> = row.try_get("oldest")?;
-            let retry_after = oldest.map_or(FAILURE_WINDOW_SECS, |t| t + FAILURE_WINDOW_SECS - db::now());
+            let retry_after =
+                oldest.map_or(FAILURE_WINDOW_SECS, |t| t + FAILURE_WINDOW_SECS - db::now());
             tracing::warn!(subject.kind = subject.split(':').next(), "sign-in throttled");
             return Err(AppError::RateLimited { retry_after: retry_after.max(1) as u64 });
         }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::accounts::CompanyStatus;
 use crate::app::ErrorPage;
 use crate::error::AppError;
-use crate::ui::{self, use_query_error, ErrorNotice, Loading};
+use crate::ui::{self, ErrorNotice, Loading, use_query_error};
 
 pub const MAX_REASON_CHARS: usize = 500;
 
@@ -104,7 +104,7 @@ pub mod ssr {
 
 #[server(endpoint = "admin_employers")]
 pub async fn list_employers() -> Result<EmployerQueue, AppError> {
-    use crate::accounts::{ssr::require_role, Role};
+    use crate::accounts::{Role, ssr::require_role};
     use crate::server::request::{app_state, finish};
 
     let result = async {
@@ -123,7 +123,7 @@ pub async fn review_employer(
     decision: String,
     #[server(default)] reason: String,
 ) -> Result<CompanyStatus, AppError> {
-    use crate::accounts::{ssr::require_role, Role};
+    use crate::accounts::{Role, ssr::require_role};
     use crate::error::FieldError;
     use crate::server::request::{app_state, finish, redirect_plain_form};
 
@@ -152,7 +152,10 @@ pub async fn review_employer(
         }
         let reason = (!reason.is_empty()).then_some(reason);
         if !ssr::decide(&state.db, company_id, admin.id, status, reason).await? {
-            return Err(AppError::conflict("not_pending", "This employer has already been reviewed."));
+            return Err(AppError::conflict(
+                "not_pending",
+                "This employer has already been reviewed.",
+            ));
         }
         tracing::info!(company.id = company_id, decision = status.as_str(), "employer reviewed");
         redirect_plain_form("/admin/employers");
@@ -251,7 +254,10 @@ fn Queue(queue: EmployerQueue, review: ServerAction<ReviewEmployer>) -> impl Int
 }
 
 #[component]
-fn PendingEmployer(app: EmployerApplication, review: ServerAction<ReviewEmployer>) -> impl IntoView {
+fn PendingEmployer(
+    app: EmployerApplication,
+    review: ServerAction<ReviewEmployer>,
+) -> impl IntoView {
     let id = app.company_id;
     let reason_id = format!("reason-{id}");
     let label = app.company_name.clone();
@@ -276,8 +282,11 @@ fn PendingEmployer(app: EmployerApplication, review: ServerAction<ReviewEmployer
                 <ActionForm action=review attr:class="reject-form">
                     <input type="hidden" name="company_id" value=id/>
                     <input type="hidden" name="decision" value="reject"/>
-                    <label for=reason_id.clone()>"Reason for rejecting (shown to the employer)"</label>
-                    <input id=reason_id type="text" name="reason" maxlength=MAX_REASON_CHARS required/>
+                    <label for=reason_id.clone()>
+                        "Reason for rejecting (shown to the employer)"
+                    </label>
+                    <input id=reason_id type="text" name="reason" maxlength=MAX_REASON_CHARS
+                        required/>
                     <button type="submit" class="button danger">"Reject"</button>
                 </ActionForm>
             </div>

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::ErrorPage;
 use crate::error::AppError;
-use crate::profiles::{get_full_profile, FullProfileView};
+use crate::profiles::{FullProfileView, get_full_profile};
 use crate::ui::{self, ErrorNotice, Loading, Notice};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,19 +30,30 @@ impl Price {
 /// Where the caller stands with one profile, and so what the unlock panel offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UnlockStatus {
-    SignInRequired { price: Price },
+    SignInRequired {
+        price: Price,
+    },
     /// Candidates and administrators cannot buy profiles.
     NotAnEmployer,
     OwnProfile,
-    ApprovalPending { price: Price },
-    CompanyRejected { reason: Option<String> },
+    ApprovalPending {
+        price: Price,
+    },
+    CompanyRejected {
+        reason: Option<String>,
+    },
     /// Not published, so not for sale.
     Unavailable,
     /// Paid with a delayed method; unlocks when the money arrives.
     Processing,
     /// `resume`: a checkout is already open and will be reused.
-    Available { price: Price, resume: bool },
-    Unlocked { unlocked_at: i64 },
+    Available {
+        price: Price,
+        resume: bool,
+    },
+    Unlocked {
+        unlocked_at: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,7 +117,7 @@ pub async fn start_checkout(profile_id: i64) -> Result<CheckoutStarted, AppError
 /// Called by the page Stripe returns the employer to: fulfils at once if the payment is in.
 #[server(endpoint = "checkout_confirm")]
 pub async fn confirm_checkout(session_id: String) -> Result<CheckoutOutcome, AppError> {
-    use crate::accounts::{ssr::require_role, Role};
+    use crate::accounts::{Role, ssr::require_role};
     use crate::server::request::{app_state, finish};
 
     let result = async {
@@ -154,7 +165,9 @@ pub fn UnlockPanel(profile_id: i64, status: Result<UnlockStatus, AppError>) -> i
         .into_any(),
         UnlockStatus::OwnProfile | UnlockStatus::Unlocked { .. } => view! {
             <div class="unlock-panel">
-                <a class="button wide" href=format!("/profiles/{profile_id}")>"View the full profile"</a>
+                <a class="button wide" href=format!("/profiles/{profile_id}")>
+                    "View the full profile"
+                </a>
             </div>
         }
         .into_any(),
@@ -217,7 +230,9 @@ fn UnlockButton(profile_id: i64, price: Price, resume: bool) -> impl IntoView {
             </ul>
             <ErrorNotice error/>
             {resume.then(|| view! {
-                <p class="hint">"You have a checkout in progress; continuing it will not charge you twice."</p>
+                <p class="hint">
+                    "You have a checkout in progress; continuing it will not charge you twice."
+                </p>
             })}
             <ActionForm action=checkout>
                 <input type="hidden" name="profile_id" value=profile_id/>
@@ -368,7 +383,9 @@ fn UnlockedProfile(profile_id: i64) -> impl IntoView {
             {move || Suspend::new(async move {
                 match full.await {
                     Ok(full) => view! { <FullProfileView full/> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error=Signal::stored(Some(error))/> }.into_any(),
+                    Err(error) => {
+                        view! { <ErrorNotice error=Signal::stored(Some(error))/> }.into_any()
+                    }
                 }
             })}
         </Suspense>

@@ -153,13 +153,7 @@ pub fn BrowsePage() -> impl IntoView {
     let results = Resource::new(
         move || {
             let q = query.get();
-            (
-                q.get("specialization"),
-                q.get("min_years"),
-                q.get("q"),
-                q.get("sort"),
-                q.get("page"),
-            )
+            (q.get("specialization"), q.get("min_years"), q.get("q"), q.get("sort"), q.get("page"))
         },
         |(specialization, min_years, q, sort, page)| {
             search_profiles(specialization, min_years, q, sort, page)
@@ -275,11 +269,8 @@ fn Results(results: SearchResults) -> impl IntoView {
         }
         .into_any()
     } else {
-        let items = results
-            .cards
-            .into_iter()
-            .map(|card| view! { <li><Card card/></li> })
-            .collect_view();
+        let items =
+            results.cards.into_iter().map(|card| view! { <li><Card card/></li> }).collect_view();
         view! { <ul class="cards">{items}</ul> }.into_any()
     };
     let pager = (last_page > 1).then(|| {
@@ -306,11 +297,8 @@ fn Results(results: SearchResults) -> impl IntoView {
 #[component]
 fn Card(card: ProfileCard) -> impl IntoView {
     let href = format!("/profiles/{}", card.id);
-    let specs = card
-        .specializations
-        .into_iter()
-        .map(|s| view! { <li class="tag">{s}</li> })
-        .collect_view();
+    let specs =
+        card.specializations.into_iter().map(|s| view! { <li class="tag">{s}</li> }).collect_view();
     let jobs = card
         .jobs
         .into_iter()

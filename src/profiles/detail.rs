@@ -8,14 +8,14 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::{FullProfile, PublicJob, PublicProfile};
 use crate::app::ErrorPage;
 use crate::error::AppError;
-use crate::payments::{get_unlock_status, UnlockPanel, UnlockStatus};
+use crate::payments::{UnlockPanel, UnlockStatus, get_unlock_status};
 use crate::ui::{self, Loading, Notice};
 
 /// The anonymized profile. Published profiles are open to everyone; an unpublished one only
 /// to its candidate and to employers who unlocked it. An employer's look is recorded.
 #[server(endpoint = "profile_public")]
 pub async fn get_public_profile(id: i64) -> Result<PublicProfile, AppError> {
-    use crate::accounts::{ssr::current_user, Role};
+    use crate::accounts::{Role, ssr::current_user};
     use crate::server::request::{app_state, finish};
 
     let result = async {
@@ -47,15 +47,14 @@ pub async fn get_public_profile(id: i64) -> Result<PublicProfile, AppError> {
 /// The full profile: only for its candidate and for employers with an unlock that stands.
 #[server(endpoint = "profile_full")]
 pub async fn get_full_profile(id: i64) -> Result<FullProfile, AppError> {
-    use crate::accounts::{ssr::require_user, Role};
+    use crate::accounts::{Role, ssr::require_user};
     use crate::server::request::{app_state, finish};
 
     let result = async {
         let state = app_state()?;
         let user = require_user().await?;
-        let locked = || {
-            AppError::forbidden("locked", "Unlock this profile to see the candidate's details.")
-        };
+        let locked =
+            || AppError::forbidden("locked", "Unlock this profile to see the candidate's details.");
         let (owner_id, profile) = super::ssr::public_profile(&state.db, id)
             .await?
             .ok_or_else(|| AppError::not_found("This profile does not exist."))?;

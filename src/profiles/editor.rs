@@ -11,7 +11,7 @@ use crate::app::ErrorPage;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::FieldError;
-use crate::ui::{self, use_query_error, ErrorNotice, FieldError, Loading, Notice};
+use crate::ui::{self, ErrorNotice, FieldError, Loading, Notice, use_query_error};
 
 /// A job as the form carries it: dates as `YYYY-MM`, an empty end for a current job.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,7 +142,8 @@ fn text(
     } else if chars > max {
         errors.push(FieldError::new(field, format!("{label} can be at most {max} characters.")));
     } else if bad_char {
-        errors.push(FieldError::new(field, format!("{label} contains characters we cannot store.")));
+        errors
+            .push(FieldError::new(field, format!("{label} contains characters we cannot store.")));
     }
     value
 }
@@ -211,7 +212,14 @@ pub fn validate_profile(
     for (i, job) in draft.work.iter().enumerate().filter(|(_, w)| !w.is_blank()) {
         let n = i + 1;
         let field = |name: &str| format!("work.{i}.{name}");
-        let title = text(e, &field("title"), &format!("Job {n} title"), &job.title, limits::JOB_TITLE, false);
+        let title = text(
+            e,
+            &field("title"),
+            &format!("Job {n} title"),
+            &job.title,
+            limits::JOB_TITLE,
+            false,
+        );
         let employer = text(
             e,
             &field("employer"),
@@ -229,28 +237,35 @@ pub fn validate_profile(
             true,
         );
         let start = ui::parse_month_input(&job.start);
-        let end = if job.end.trim().is_empty() { Ok(None) } else {
+        let end = if job.end.trim().is_empty() {
+            Ok(None)
+        } else {
             ui::parse_month_input(&job.end).map(Some).ok_or(())
         };
         match (start, end) {
-            (None, _) => e.push(FieldError::new(field("start"), format!("Job {n}: enter the month you started."))),
-            (_, Err(())) => e.push(FieldError::new(field("end"), format!("Job {n}: the end month is not a month."))),
-            (Some(start), _) if start > now_month => {
-                e.push(FieldError::new(field("start"), format!("Job {n}: the start cannot be in the future.")))
+            (None, _) => e.push(FieldError::new(
+                field("start"),
+                format!("Job {n}: enter the month you started."),
+            )),
+            (_, Err(())) => e.push(FieldError::new(
+                field("end"),
+                format!("Job {n}: the end month is not a month."),
+            )),
+            (Some(start), _) if start > now_month => e.push(FieldError::new(
+                field("start"),
+                format!("Job {n}: the start cannot be in the future."),
+            )),
+            (Some(start), Ok(Some(end))) if end < start => e.push(FieldError::new(
+                field("end"),
+                format!("Job {n}: the end comes before the start."),
+            )),
+            (Some(_), Ok(Some(end))) if end > now_month => e.push(FieldError::new(
+                field("end"),
+                format!("Job {n}: leave the end empty for a current job."),
+            )),
+            (Some(start_month), Ok(end_month)) => {
+                jobs.push(ValidJob { title, employer, description, start_month, end_month })
             }
-            (Some(start), Ok(Some(end))) if end < start => {
-                e.push(FieldError::new(field("end"), format!("Job {n}: the end comes before the start.")))
-            }
-            (Some(_), Ok(Some(end))) if end > now_month => {
-                e.push(FieldError::new(field("end"), format!("Job {n}: leave the end empty for a current job.")))
-            }
-            (Some(start_month), Ok(end_month)) => jobs.push(ValidJob {
-                title,
-                employer,
-                description,
-                start_month,
-                end_month,
-            }),
         }
     }
 
@@ -283,7 +298,7 @@ pub async fn list_specializations() -> Result<Vec<Specialization>, AppError> {
 
 #[server(endpoint = "my_profile")]
 pub async fn get_my_profile() -> Result<MyProfile, AppError> {
-    use crate::accounts::{ssr::require_role, Role};
+    use crate::accounts::{Role, ssr::require_role};
     use crate::server::request::{app_state, finish};
 
     let result = async {
@@ -312,7 +327,7 @@ pub async fn save_my_profile(
     #[server(default)] specializations: Vec<String>,
     #[server(default)] work: Vec<WorkDraft>,
 ) -> Result<ProfileSaved, AppError> {
-    use crate::accounts::{ssr::require_role, Role};
+    use crate::accounts::{Role, ssr::require_role};
     use crate::server::request::{app_state, finish, redirect_plain_form};
 
     let result = async {
@@ -350,7 +365,7 @@ pub async fn save_my_profile(
 
 #[server(endpoint = "my_profile_publish")]
 pub async fn set_profile_published(publish: bool) -> Result<bool, AppError> {
-    use crate::accounts::{ssr::require_role, Role};
+    use crate::accounts::{Role, ssr::require_role};
     use crate::server::request::{app_state, finish, redirect_plain_form};
 
     let result = async {
@@ -446,7 +461,9 @@ fn Editor(
 
     let status = if !has_profile {
         view! {
-            <Notice tone="info">"Fill in your profile and save it; then publish it to be found."</Notice>
+            <Notice tone="info">
+                "Fill in your profile and save it; then publish it to be found."
+            </Notice>
         }
         .into_any()
     } else if published {
@@ -483,7 +500,9 @@ fn Editor(
         </div>
         {status}
         <ErrorNotice error=publish_error/>
-        {move || saved().then(|| view! { <Notice tone="success">"Your profile was saved."</Notice> })}
+        {move || {
+            saved().then(|| view! { <Notice tone="success">"Your profile was saved."</Notice> })
+        }}
         <ErrorNotice error/>
         <ActionForm action=save attr:class="editor">
             <fieldset>

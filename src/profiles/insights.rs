@@ -28,7 +28,7 @@ pub struct Insights {
 /// `None` while the candidate has no profile yet.
 #[server(endpoint = "my_insights")]
 pub async fn get_my_insights() -> Result<Option<Insights>, AppError> {
-    use crate::accounts::{ssr::require_role, Role};
+    use crate::accounts::{Role, ssr::require_role};
     use crate::server::request::{app_state, finish};
 
     let result = async {
@@ -132,7 +132,11 @@ fn ViewsChart(days: Vec<DayViews>) -> impl IntoView {
         .map(|(i, day)| {
             let height = if day.views == 0 { 1 } else { (day.views * plot / max).max(3) };
             let x = i as i64 * slot + 2;
-            let label = format!("{}: {}", ui::short_date(day.day_start), ui::plural(day.views, "view", "views"));
+            let label = format!(
+                "{}: {}",
+                ui::short_date(day.day_start),
+                ui::plural(day.views, "view", "views")
+            );
             view! {
                 <rect class="bar" x=x y=plot - height width=(slot - 4).max(2) height=height>
                     <title>{label}</title>

@@ -12,16 +12,16 @@ mod insights;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use browse::{search_profiles, BrowsePage, SearchProfiles};
+pub use browse::{BrowsePage, SearchProfiles, search_profiles};
 pub use detail::{
-    get_full_profile, get_public_profile, FullProfileView, GetFullProfile, GetPublicProfile,
-    ProfilePage,
+    FullProfileView, GetFullProfile, GetPublicProfile, ProfilePage, get_full_profile,
+    get_public_profile,
 };
 pub use editor::{
-    get_my_profile, list_specializations, save_my_profile, set_profile_published, EditProfilePage,
-    GetMyProfile, ListSpecializations, SaveMyProfile, SetProfilePublished,
+    EditProfilePage, GetMyProfile, ListSpecializations, SaveMyProfile, SetProfilePublished,
+    get_my_profile, list_specializations, save_my_profile, set_profile_published,
 };
-pub use insights::{get_my_insights, GetMyInsights, InsightsPage};
+pub use insights::{GetMyInsights, InsightsPage, get_my_insights};
 
 use serde::{Deserialize, Serialize};
 

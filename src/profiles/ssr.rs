@@ -1,10 +1,10 @@
 //! Profile storage. Public and private columns are read by different functions into
 //! different types; nothing that reads the public tables can return a private value.
 
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
-use super::browse::{SearchQuery, SearchResults, Sort, PER_PAGE, TOTAL_CAP};
+use super::browse::{PER_PAGE, SearchQuery, SearchResults, Sort, TOTAL_CAP};
 use super::editor::{ProfileDraft, ValidProfile};
 use super::insights::{DayViews, Insights};
 use super::{Contact, FullJob, ProfileCard, PublicJob, PublicProfile, Specialization};
@@ -43,11 +43,8 @@ fn jobs_from_json(text: Option<String>) -> Result<Vec<PublicJob>, AppError> {
 
 /// The SQL that aggregates a profile's public jobs, for the profile aliased `alias`.
 fn public_jobs_sql(db: &Db, alias: &str) -> String {
-    let object = db.json_object(&[
-        ("title", "w.title"),
-        ("start", "w.start_month"),
-        ("end", "w.end_month"),
-    ]);
+    let object =
+        db.json_object(&[("title", "w.title"), ("start", "w.start_month"), ("end", "w.end_month")]);
     format!(
         "(SELECT {} FROM work_entries w WHERE w.profile_id = {alias}.id)",
         db.json_agg(&object, "w.position")
@@ -246,12 +243,14 @@ pub async fn private_details(
 }
 
 pub async fn record_view(db: &Db, profile_id: i64, employer_id: i64) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO profile_views (profile_id, employer_id, viewed_at) VALUES ($1, $2, $3)")
-        .bind(profile_id)
-        .bind(employer_id)
-        .bind(db::now())
-        .execute(db.pool())
-        .await?;
+    sqlx::query(
+        "INSERT INTO profile_views (profile_id, employer_id, viewed_at) VALUES ($1, $2, $3)",
+    )
+    .bind(profile_id)
+    .bind(employer_id)
+    .bind(db::now())
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 
@@ -443,9 +442,8 @@ pub async fn insights(db: &Db, profile_id: i64, now: i64) -> Result<Insights, Ap
     .bind(first_day * 86_400)
     .fetch_all(db.pool())
     .await?;
-    let mut days: Vec<DayViews> = (first_day..=today)
-        .map(|day| DayViews { day_start: day * 86_400, views: 0 })
-        .collect();
+    let mut days: Vec<DayViews> =
+        (first_day..=today).map(|day| DayViews { day_start: day * 86_400, views: 0 }).collect();
     for row in &rows {
         let day: i64 = row.try_get("day")?;
         let views: i64 = row.try_get("views")?;

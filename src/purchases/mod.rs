@@ -61,10 +61,11 @@ pub fn parse_query(
     if specialization.as_ref().is_some_and(|s| s.len() > 40) {
         errors.push(FieldError::new("specialization", "Choose a specialization from the list."));
     }
-    let sort = PurchaseSort::parse(clean(sort).as_deref().unwrap_or_default()).unwrap_or_else(|| {
-        errors.push(FieldError::new("sort", "Choose a sort order from the list."));
-        PurchaseSort::Newest
-    });
+    let sort =
+        PurchaseSort::parse(clean(sort).as_deref().unwrap_or_default()).unwrap_or_else(|| {
+            errors.push(FieldError::new("sort", "Choose a sort order from the list."));
+            PurchaseSort::Newest
+        });
     let page = match clean(page).map(|p| p.parse::<i64>()) {
         None => 1,
         Some(Ok(page)) if (1..=100_000).contains(&page) => page,
@@ -73,7 +74,11 @@ pub fn parse_query(
             1
         }
     };
-    if errors.is_empty() { Ok(PurchaseQuery { q, specialization, sort, page }) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(PurchaseQuery { q, specialization, sort, page })
+    } else {
+        Err(errors)
+    }
 }
 
 /// One unlocked profile. The employer paid for it, so the candidate's name is included.
@@ -109,7 +114,7 @@ pub async fn list_purchases(
     #[server(default)] sort: Option<String>,
     #[server(default)] page: Option<String>,
 ) -> Result<PurchasePage, AppError> {
-    use crate::accounts::{ssr::require_role, Role};
+    use crate::accounts::{Role, ssr::require_role};
     use crate::server::request::{app_state, finish};
 
     let result = async {
@@ -188,7 +193,9 @@ fn Dashboard(page: PurchasePage) -> impl IntoView {
         .iter()
         .map(|s| {
             view! {
-                <option value=s.slug.clone() selected=s.slug == selected_spec>{s.name.clone()}</option>
+                <option value=s.slug.clone() selected=s.slug == selected_spec>
+                    {s.name.clone()}
+                </option>
             }
         })
         .collect_view();
@@ -211,7 +218,11 @@ fn Dashboard(page: PurchasePage) -> impl IntoView {
             };
             view! {
                 <tr>
-                    <td><a href=href>{item.full_name}</a><br/><span class="muted">{item.headline}</span></td>
+                    <td>
+                        <a href=href>{item.full_name}</a>
+                        <br/>
+                        <span class="muted">{item.headline}</span>
+                    </td>
                     <td>{specs}</td>
                     <td>{ui::format_date(item.unlocked_at)}</td>
                     <td class="num">{ui::format_money(item.amount, &item.currency)}</td>
@@ -224,12 +235,16 @@ fn Dashboard(page: PurchasePage) -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Purchases"</h1>
-            <a class="button small" href=export download="talentboard-purchases.csv">"Export CSV"</a>
+            <a class="button small" href=export download="talentboard-purchases.csv">
+                "Export CSV"
+            </a>
         </div>
         <div class="stats">
             <div class="stat">
                 <p class="stat-value">{ui::group_thousands(page.count)}</p>
-                <p class="stat-label">{if filtered { "Matching profiles" } else { "Profiles unlocked" }}</p>
+                <p class="stat-label">
+                    {if filtered { "Matching profiles" } else { "Profiles unlocked" }}
+                </p>
             </div>
             <div class="stat">
                 <p class="stat-value">{total}</p>
@@ -251,7 +266,9 @@ fn Dashboard(page: PurchasePage) -> impl IntoView {
             <div class="field">
                 <label for="sort">"Sort by"</label>
                 <select id="sort" name="sort">
-                    <option value="newest" selected=sort.is_empty() || sort == "newest">"Newest first"</option>
+                    <option value="newest" selected=sort.is_empty() || sort == "newest">
+                        "Newest first"
+                    </option>
                     <option value="oldest" selected=sort == "oldest">"Oldest first"</option>
                     <option value="name" selected=sort == "name">"Name"</option>
                     <option value="amount" selected=sort == "amount">"Amount"</option>
@@ -286,7 +303,9 @@ fn Dashboard(page: PurchasePage) -> impl IntoView {
             <nav class="pager" aria-label="Pages">
                 {(p > 1).then(|| view! { <a href=page_link(p - 1) rel="prev">"← Previous"</a> })}
                 <span aria-current="page">{format!("Page {p} of {last_page}")}</span>
-                {(p < last_page).then(|| view! { <a href=page_link(p + 1) rel="next">"Next →"</a> })}
+                {(p < last_page).then(|| view! {
+                    <a href=page_link(p + 1) rel="next">"Next →"</a>
+                })}
             </nav>
         })}
     }

@@ -1,14 +1,14 @@
 //! Purchase queries and the CSV export.
 
 use axum::extract::{Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderMap;
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use sqlx::Row;
 
-use super::{parse_query, Purchase, PurchasePage, PurchaseQuery, PurchaseSort, PER_PAGE};
-use crate::accounts::ssr::user_from_headers;
+use super::{PER_PAGE, Purchase, PurchasePage, PurchaseQuery, PurchaseSort, parse_query};
 use crate::accounts::Role;
+use crate::accounts::ssr::user_from_headers;
 use crate::error::AppError;
 use crate::server::db::Db;
 use crate::server::state::AppState;
@@ -18,11 +18,13 @@ fn filters(query: &PurchaseQuery) -> (String, Vec<String>, &'static str) {
     let mut sql = String::from("u.employer_id = $1");
     let mut binds = Vec::new();
     if let Some(q) = &query.q {
-        let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped =
+            q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         binds.push(format!("%{escaped}%"));
         let n = binds.len() + 1;
         sql.push_str(&format!(
-            " AND (lower(p.headline) LIKE ${n} ESCAPE '\\' OR lower(c.full_name) LIKE ${n} ESCAPE '\\')"
+            " AND (lower(p.headline) LIKE ${n} ESCAPE '\\' \
+             OR lower(c.full_name) LIKE ${n} ESCAPE '\\')"
         ));
     }
     if let Some(slug) = &query.specialization {
@@ -48,7 +50,11 @@ fn outer_order(order: &str) -> String {
 }
 
 /// One page of purchases with the totals over all matching ones, in one query.
-pub async fn page(db: &Db, employer_id: i64, query: &PurchaseQuery) -> Result<PurchasePage, AppError> {
+pub async fn page(
+    db: &Db,
+    employer_id: i64,
+    query: &PurchaseQuery,
+) -> Result<PurchasePage, AppError> {
     let (where_sql, binds, order) = filters(query);
     let offset = (query.page - 1) * PER_PAGE;
     let specs = db.json_agg("s.name", "s.name");
@@ -151,7 +157,11 @@ pub async fn export_csv(
     }
 }
 
-async fn export(state: &AppState, headers: &HeaderMap, params: ExportParams) -> Result<String, AppError> {
+async fn export(
+    state: &AppState,
+    headers: &HeaderMap,
+    params: ExportParams,
+) -> Result<String, AppError> {
     let user = user_from_headers(&state.db, headers).await?.ok_or(AppError::Unauthenticated)?;
     if user.role != Role::Employer {
         return Err(AppError::forbidden("wrong_role", "Only employer accounts have purchases."));
@@ -177,7 +187,8 @@ async fn export(state: &AppState, headers: &HeaderMap, params: ExportParams) -> 
     }
     let rows = statement.fetch_all(state.db.pool()).await?;
     let mut out = String::from(
-        "profile_id,full_name,email,phone,headline,country,specializations,unlocked_on,amount,currency,status\r\n",
+        "profile_id,full_name,email,phone,headline,country,specializations,unlocked_on,amount,\
+         currency,status\r\n",
     );
     for row in &rows {
         let specs: Option<String> = row.try_get("specs")?;

@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
-use crate::accounts::{normalize_email, ssr, Role, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::accounts::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Role, normalize_email, ssr};
 use crate::server::config::{Config, PaymentMode};
 use crate::server::db::Db;
 use crate::server::seed::{self, SeedOptions, SeedResult};
@@ -46,7 +46,9 @@ pub async fn run(args: Vec<String>) -> ExitCode {
         "serve" if rest.is_empty() => serve(config).await,
         "seed" => seed(config, rest).await,
         "create-admin" => create_admin(config, rest).await,
-        "migrate" if rest.is_empty() => open_db(&config).await.map(|_| println!("migrations applied")),
+        "migrate" if rest.is_empty() => {
+            open_db(&config).await.map(|_| println!("migrations applied"))
+        }
         _ => {
             eprintln!("talentboard: unknown command or arguments: {}\n\n{USAGE}", args.join(" "));
             return ExitCode::from(2);
@@ -116,7 +118,9 @@ async fn seed(config: Config, args: &[String]) -> Result<(), String> {
         ..defaults
     };
     let db = open_db(&config).await?;
-    if args.iter().any(|a| a == "--if-empty") && !seed::is_empty(&db).await.map_err(|e| e.to_string())? {
+    if args.iter().any(|a| a == "--if-empty")
+        && !seed::is_empty(&db).await.map_err(|e| e.to_string())?
+    {
         println!("The database already has users; demo data not added.");
         return Ok(());
     }
@@ -129,8 +133,8 @@ async fn seed(config: Config, args: &[String]) -> Result<(), String> {
         ),
     }
     println!(
-        "\nDemo logins (password for all: {}):\n  admin               {}\n  employer (approved) {}\n  \
-         employer (pending)  {}\n  candidate           {}",
+        "\nDemo logins (password for all: {}):\n  admin               {}\n  \
+         employer (approved) {}\n  employer (pending)  {}\n  candidate           {}",
         seed::DEMO_PASSWORD,
         seed::DEMO_ADMIN,
         seed::DEMO_EMPLOYER,

@@ -116,7 +116,10 @@ impl Config {
     pub fn from_env(env: &impl Env, mut leptos: LeptosOptions) -> Result<Self, ConfigError> {
         if let Some(addr) = env.get("LEPTOS_SITE_ADDR") {
             leptos.site_addr = addr.trim().parse::<SocketAddr>().map_err(|_| {
-                ConfigError::new("LEPTOS_SITE_ADDR", format!("is not an address like 127.0.0.1:3000 (got {addr:?})"))
+                ConfigError::new(
+                    "LEPTOS_SITE_ADDR",
+                    format!("is not an address like 127.0.0.1:3000 (got {addr:?})"),
+                )
             })?;
         }
         let database_url = database_url(env)?;
@@ -151,9 +154,9 @@ fn load_leptos_options() -> Result<LeptosOptions, ConfigError> {
     } else {
         leptos::config::get_configuration(None)
     };
-    loaded.map(|conf| conf.leptos_options).map_err(|err| {
-        ConfigError::new("LEPTOS_CONFIG", format!("could not load {path}: {err}"))
-    })
+    loaded
+        .map(|conf| conf.leptos_options)
+        .map_err(|err| ConfigError::new("LEPTOS_CONFIG", format!("could not load {path}: {err}")))
 }
 
 fn database_url(env: &impl Env) -> Result<Secret, ConfigError> {
@@ -163,7 +166,8 @@ fn database_url(env: &impl Env) -> Result<Secret, ConfigError> {
     if !known.iter().any(|prefix| url.starts_with(prefix)) {
         return Err(ConfigError::new(
             "DATABASE_URL",
-            "must start with sqlite: or postgres:// (the value is not shown: it may hold a password)",
+            "must start with sqlite: or postgres:// (the value is not shown: it may hold a \
+             password)",
         ));
     }
     Ok(Secret::new(url))
@@ -180,11 +184,12 @@ fn app_url(env: &impl Env, site_addr: SocketAddr) -> Result<String, ConfigError>
         return Ok(format!("http://{host}:{}", site_addr.port()));
     };
     let url = raw.trim().trim_end_matches('/').to_owned();
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| {
-            ConfigError::new("APP_URL", format!("must start with http:// or https:// (got {raw:?})"))
+    let rest =
+        url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or_else(|| {
+            ConfigError::new(
+                "APP_URL",
+                format!("must start with http:// or https:// (got {raw:?})"),
+            )
         })?;
     if rest.is_empty() || rest.contains(['?', '#', ' ']) {
         return Err(ConfigError::new(
@@ -206,7 +211,10 @@ fn stripe_config(env: &impl Env) -> Result<StripeConfig, ConfigError> {
             .ok_or_else(|| {
                 ConfigError::new(
                     "STRIPE_PRICE_AMOUNT",
-                    format!("must be a whole number of minor units between 50 and 99999999 (got {raw:?})"),
+                    format!(
+                        "must be a whole number of minor units between 50 and 99999999 \
+                         (got {raw:?})"
+                    ),
                 )
             })?,
     };
@@ -240,12 +248,8 @@ fn stripe_config(env: &impl Env) -> Result<StripeConfig, ConfigError> {
     let webhook_secrets = match env.get("STRIPE_WEBHOOK_SECRET") {
         None => Vec::new(),
         Some(raw) => {
-            let secrets: Vec<Secret> = raw
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(Secret::new)
-                .collect();
+            let secrets: Vec<Secret> =
+                raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(Secret::new).collect();
             if secrets.iter().any(|s| !s.expose().starts_with("whsec_")) {
                 return Err(ConfigError::new(
                     "STRIPE_WEBHOOK_SECRET",
@@ -320,16 +324,16 @@ mod tests {
 
     #[test]
     fn a_secret_key_without_a_webhook_secret_is_refused_by_name() {
-        let err = Config::from_env(&env(&[("STRIPE_SECRET_KEY", "sk_test_123")]), options())
-            .unwrap_err();
+        let err =
+            Config::from_env(&env(&[("STRIPE_SECRET_KEY", "sk_test_123")]), options()).unwrap_err();
 
         assert_eq!(err.variable, "STRIPE_WEBHOOK_SECRET");
     }
 
     #[test]
     fn a_price_that_is_not_a_number_is_refused_by_name() {
-        let err = Config::from_env(&env(&[("STRIPE_PRICE_AMOUNT", "49.00")]), options())
-            .unwrap_err();
+        let err =
+            Config::from_env(&env(&[("STRIPE_PRICE_AMOUNT", "49.00")]), options()).unwrap_err();
 
         assert_eq!(err.variable, "STRIPE_PRICE_AMOUNT");
         assert!(err.to_string().starts_with("configuration error: STRIPE_PRICE_AMOUNT"));
@@ -365,8 +369,8 @@ mod tests {
 
     #[test]
     fn an_app_url_without_a_scheme_is_refused() {
-        let err = Config::from_env(&env(&[("APP_URL", "talentboard.example")]), options())
-            .unwrap_err();
+        let err =
+            Config::from_env(&env(&[("APP_URL", "talentboard.example")]), options()).unwrap_err();
 
         assert_eq!(err.variable, "APP_URL");
     }

@@ -3,9 +3,9 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::ConnectInfo;
+use axum::http::HeaderValue;
 use axum::http::header::{ACCEPT, COOKIE, REFERER, RETRY_AFTER};
 use axum::http::request::Parts;
-use axum::http::HeaderValue;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 

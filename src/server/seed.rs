@@ -9,8 +9,8 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use sqlx::Row;
 
-use crate::accounts::ssr::hash_password;
 use crate::accounts::Role;
+use crate::accounts::ssr::hash_password;
 use crate::error::AppError;
 use crate::server::db::{self, Backend, Db, Tx};
 
@@ -56,12 +56,13 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> Result<SeedResult, AppError
     }
     let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
     let mut rng = StdRng::seed_from_u64(options.seed);
-    let catalog: Vec<(i64, String)> = sqlx::query("SELECT id, slug FROM specializations ORDER BY id")
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("slug")?)))
-        .collect::<Result<_, sqlx::Error>>()?;
+    let catalog: Vec<(i64, String)> =
+        sqlx::query("SELECT id, slug FROM specializations ORDER BY id")
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("slug")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
 
     let mut tx = db.begin().await?;
     let now = db::now();
@@ -78,11 +79,26 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> Result<SeedResult, AppError
         (pending, DEMO_PENDING_EMPLOYER, Role::Employer),
         (candidate, DEMO_CANDIDATE, Role::Candidate),
     ] {
-        users.push(vec![id.into(), email.into(), hash.as_str().into(), role.as_str().into(), now.into()]);
+        users.push(vec![
+            id.into(),
+            email.into(),
+            hash.as_str().into(),
+            role.as_str().into(),
+            now.into(),
+        ]);
     }
     let mut companies = Batch::new(
         "companies",
-        &["id", "owner_id", "name", "website", "status", "reviewed_by", "reviewed_at", "created_at"],
+        &[
+            "id",
+            "owner_id",
+            "name",
+            "website",
+            "status",
+            "reviewed_by",
+            "reviewed_at",
+            "created_at",
+        ],
     );
     companies.push(vec![
         ids.next_company().into(),
@@ -128,7 +144,8 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> Result<SeedResult, AppError
     writer.flush(&mut tx, db.backend()).await?;
 
     let purchases =
-        seed_purchases(&mut tx, db.backend(), &mut rng, employer, own_profile, options, now).await?;
+        seed_purchases(&mut tx, db.backend(), &mut rng, employer, own_profile, options, now)
+            .await?;
     ids.store(&mut tx, db.backend()).await?;
     tx.commit().await?;
     Ok(SeedResult::Created { profiles: options.profiles + 1, purchases })
@@ -148,8 +165,18 @@ async fn seed_purchases(
     let mut sessions = Batch::new(
         "checkout_sessions",
         &[
-            "id", "employer_id", "profile_id", "attempt", "status", "amount", "currency", "url",
-            "payment_intent", "expires_at", "created_at", "updated_at",
+            "id",
+            "employer_id",
+            "profile_id",
+            "attempt",
+            "status",
+            "amount",
+            "currency",
+            "url",
+            "payment_intent",
+            "expires_at",
+            "created_at",
+            "updated_at",
         ],
     );
     let mut unlocks = Batch::new(
@@ -175,7 +202,14 @@ async fn seed_purchases(
             at.into(),
             at.into(),
         ]);
-        unlocks.push(vec![employer.into(), profile.into(), session.into(), 4900.into(), "usd".into(), at.into()]);
+        unlocks.push(vec![
+            employer.into(),
+            profile.into(),
+            session.into(),
+            4900.into(),
+            "usd".into(),
+            at.into(),
+        ]);
         if sessions.len() >= 2_000 {
             sessions.flush(tx, backend).await?;
             unlocks.flush(tx, backend).await?;
@@ -198,7 +232,9 @@ impl Ids {
     async fn load(tx: &mut Tx) -> Result<Self, AppError> {
         let max = |table: &'static str| format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}");
         let mut values = [0i64; 4];
-        for (slot, table) in values.iter_mut().zip(["users", "companies", "profiles", "work_entries"]) {
+        for (slot, table) in
+            values.iter_mut().zip(["users", "companies", "profiles", "work_entries"])
+        {
             *slot = sqlx::query(&max(table)).fetch_one(&mut **tx).await?.try_get("m")?;
         }
         Ok(Self { user: values[0], company: values[1], profile: values[2], work: values[3] })
@@ -295,7 +331,8 @@ impl Batch {
         // Both backends take well over 30,000 parameters in one statement.
         let per_statement = (30_000 / self.columns.len()).max(1);
         for chunk in self.rows.chunks(per_statement) {
-            let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
+            let mut sql =
+                format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
             let mut n = 0;
             for (i, _) in chunk.iter().enumerate() {
                 if i > 0 {
@@ -347,17 +384,32 @@ impl ProfileWriter {
             profiles: Batch::new(
                 "profiles",
                 &[
-                    "id", "user_id", "headline", "summary", "city", "country", "years_experience",
-                    "published", "published_at", "created_at", "updated_at",
+                    "id",
+                    "user_id",
+                    "headline",
+                    "summary",
+                    "city",
+                    "country",
+                    "years_experience",
+                    "published",
+                    "published_at",
+                    "created_at",
+                    "updated_at",
                 ],
             ),
-            contacts: Batch::new("profile_contacts", &["profile_id", "full_name", "email", "phone"]),
+            contacts: Batch::new(
+                "profile_contacts",
+                &["profile_id", "full_name", "email", "phone"],
+            ),
             specs: Batch::new("profile_specializations", &["profile_id", "specialization_id"]),
             work: Batch::new(
                 "work_entries",
                 &["id", "profile_id", "position", "title", "start_month", "end_month"],
             ),
-            details: Batch::new("work_entry_details", &["work_entry_id", "employer", "description"]),
+            details: Batch::new(
+                "work_entry_details",
+                &["work_entry_id", "employer", "description"],
+            ),
         }
     }
 
@@ -418,12 +470,18 @@ impl ProfileWriter {
             published_at.into(),
             published_at.into(),
         ]);
-        self.contacts.push(vec![profile.into(), format!("{first} {last}").into(), email.into(), phone.into()]);
+        self.contacts.push(vec![
+            profile.into(),
+            format!("{first} {last}").into(),
+            email.into(),
+            phone.into(),
+        ]);
         for (spec, _) in &chosen {
             self.specs.push(vec![profile.into(), (*spec).into()]);
         }
         // Jobs, newest first, walking back from today.
-        let this_month = crate::ui::parse_month_input(&crate::ui::iso_date(now)[..7]).unwrap_or(24_000);
+        let this_month =
+            crate::ui::parse_month_input(&crate::ui::iso_date(now)[..7]).unwrap_or(24_000);
         let mut end: Option<i64> = None;
         let mut cursor = this_month;
         let jobs = rng.gen_range(1..=4).min(1 + years as usize / 3);
@@ -444,7 +502,12 @@ impl ProfileWriter {
             self.details.push(vec![
                 ids.work.into(),
                 company.into(),
-                format!("{} {}", DUTIES.choose(rng).unwrap_or(&""), DUTIES.choose(rng).unwrap_or(&"")).into(),
+                format!(
+                    "{} {}",
+                    DUTIES.choose(rng).unwrap_or(&""),
+                    DUTIES.choose(rng).unwrap_or(&"")
+                )
+                .into(),
             ]);
             end = Some(start - rng.gen_range(1..=4));
             cursor = end.unwrap_or(start);
@@ -467,16 +530,26 @@ fn titles_for(slug: &str) -> &'static [&'static str] {
     match slug {
         "frontend" => &["Frontend Engineer", "UI Developer", "Web Developer"],
         "mobile" => &["Mobile Engineer", "iOS Developer", "Android Developer"],
-        "devops" | "sre" | "cloud" => &["Site Reliability Engineer", "DevOps Engineer", "Systems Administrator"],
+        "devops" | "sre" | "cloud" => {
+            &["Site Reliability Engineer", "DevOps Engineer", "Systems Administrator"]
+        }
         "security" => &["Security Engineer", "Application Security Analyst", "Security Analyst"],
         "data-engineering" | "databases" => &["Data Engineer", "Database Engineer", "BI Developer"],
-        "data-science" | "machine-learning" => &["Machine Learning Engineer", "Data Scientist", "Data Analyst"],
-        "embedded" => &["Embedded Software Engineer", "Firmware Engineer", "Hardware Test Engineer"],
+        "data-science" | "machine-learning" => {
+            &["Machine Learning Engineer", "Data Scientist", "Data Analyst"]
+        }
+        "embedded" => {
+            &["Embedded Software Engineer", "Firmware Engineer", "Hardware Test Engineer"]
+        }
         "game-dev" => &["Gameplay Programmer", "Engine Programmer", "Game Developer"],
         "qa" => &["QA Engineer", "Test Automation Engineer", "QA Analyst"],
         "product-design" | "ux-research" => &["Product Designer", "UX Designer", "UX Researcher"],
-        "product-management" => &["Product Manager", "Associate Product Manager", "Business Analyst"],
-        "engineering-management" => &["Engineering Manager", "Team Lead", "Senior Software Engineer"],
+        "product-management" => {
+            &["Product Manager", "Associate Product Manager", "Business Analyst"]
+        }
+        "engineering-management" => {
+            &["Engineering Manager", "Team Lead", "Senior Software Engineer"]
+        }
         "technical-writing" => &["Technical Writer", "Documentation Engineer", "Content Designer"],
         "support" => &["Developer Support Engineer", "Solutions Engineer", "Support Specialist"],
         _ => &["Software Engineer", "Backend Developer", "Software Developer"],
@@ -486,34 +559,101 @@ fn titles_for(slug: &str) -> &'static [&'static str] {
 const FIRST_NAMES: &[&str] = &[
     "Ada", "Amara", "Bilal", "Camila", "Chen", "Dmitri", "Elena", "Emeka", "Farah", "Giulia",
     "Hana", "Ines", "Jonas", "Kai", "Lena", "Lucas", "Maya", "Mateo", "Nadia", "Noah", "Olga",
-    "Omar", "Priya", "Quinn", "Rafael", "Rosa", "Sami", "Sofia", "Tariq", "Uma", "Viktor",
-    "Wen", "Yara", "Zoe", "Aisha", "Björn", "Chloé", "Diego", "Esther", "Felix",
+    "Omar", "Priya", "Quinn", "Rafael", "Rosa", "Sami", "Sofia", "Tariq", "Uma", "Viktor", "Wen",
+    "Yara", "Zoe", "Aisha", "Björn", "Chloé", "Diego", "Esther", "Felix",
 ];
 
 const LAST_NAMES: &[&str] = &[
-    "Okafor", "Lindqvist", "Moreau", "Nakamura", "Kowalski", "García", "Haddad", "Ivanova",
-    "Jensen", "Kaur", "Larsen", "Mendes", "Novak", "O'Brien", "Petrov", "Quintero", "Rossi",
-    "Schmidt", "Tanaka", "Ueda", "Varga", "Weber", "Xu", "Yilmaz", "Zhang", "Abebe", "Bianchi",
-    "Costa", "Dubois", "Eriksen", "Fischer", "Gomez", "Horvat", "Iqbal", "Jovanović", "Kim",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Kowalski",
+    "García",
+    "Haddad",
+    "Ivanova",
+    "Jensen",
+    "Kaur",
+    "Larsen",
+    "Mendes",
+    "Novak",
+    "O'Brien",
+    "Petrov",
+    "Quintero",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zhang",
+    "Abebe",
+    "Bianchi",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Gomez",
+    "Horvat",
+    "Iqbal",
+    "Jovanović",
+    "Kim",
 ];
 
 const PLACES: &[(&str, &str)] = &[
-    ("Berlin", "Germany"), ("Munich", "Germany"), ("Lisbon", "Portugal"), ("Porto", "Portugal"),
-    ("Madrid", "Spain"), ("Barcelona", "Spain"), ("Paris", "France"), ("Lyon", "France"),
-    ("Amsterdam", "Netherlands"), ("Warsaw", "Poland"), ("Kraków", "Poland"), ("Prague", "Czechia"),
-    ("Vienna", "Austria"), ("Stockholm", "Sweden"), ("Oslo", "Norway"), ("Copenhagen", "Denmark"),
-    ("Helsinki", "Finland"), ("Dublin", "Ireland"), ("London", "United Kingdom"),
-    ("Manchester", "United Kingdom"), ("Toronto", "Canada"), ("Montréal", "Canada"),
-    ("Austin", "United States"), ("Seattle", "United States"), ("New York", "United States"),
-    ("São Paulo", "Brazil"), ("Buenos Aires", "Argentina"), ("Lagos", "Nigeria"),
-    ("Nairobi", "Kenya"), ("Bangalore", "India"), ("Singapore", "Singapore"), ("Tokyo", "Japan"),
+    ("Berlin", "Germany"),
+    ("Munich", "Germany"),
+    ("Lisbon", "Portugal"),
+    ("Porto", "Portugal"),
+    ("Madrid", "Spain"),
+    ("Barcelona", "Spain"),
+    ("Paris", "France"),
+    ("Lyon", "France"),
+    ("Amsterdam", "Netherlands"),
+    ("Warsaw", "Poland"),
+    ("Kraków", "Poland"),
+    ("Prague", "Czechia"),
+    ("Vienna", "Austria"),
+    ("Stockholm", "Sweden"),
+    ("Oslo", "Norway"),
+    ("Copenhagen", "Denmark"),
+    ("Helsinki", "Finland"),
+    ("Dublin", "Ireland"),
+    ("London", "United Kingdom"),
+    ("Manchester", "United Kingdom"),
+    ("Toronto", "Canada"),
+    ("Montréal", "Canada"),
+    ("Austin", "United States"),
+    ("Seattle", "United States"),
+    ("New York", "United States"),
+    ("São Paulo", "Brazil"),
+    ("Buenos Aires", "Argentina"),
+    ("Lagos", "Nigeria"),
+    ("Nairobi", "Kenya"),
+    ("Bangalore", "India"),
+    ("Singapore", "Singapore"),
+    ("Tokyo", "Japan"),
     ("Sydney", "Australia"),
 ];
 
 const FOCUS: &[&str] = &[
-    "payments", "developer tooling", "high-traffic APIs", "data pipelines", "design systems",
-    "observability", "search", "mobile banking", "logistics", "healthcare platforms",
-    "real-time collaboration", "marketplaces", "accessibility", "cloud cost", "identity",
+    "payments",
+    "developer tooling",
+    "high-traffic APIs",
+    "data pipelines",
+    "design systems",
+    "observability",
+    "search",
+    "mobile banking",
+    "logistics",
+    "healthcare platforms",
+    "real-time collaboration",
+    "marketplaces",
+    "accessibility",
+    "cloud cost",
+    "identity",
 ];
 
 const SUMMARY_A: &[&str] = &[
@@ -533,10 +673,26 @@ const SUMMARY_B: &[&str] = &[
 ];
 
 const COMPANIES: &[&str] = &[
-    "Acme Robotics", "Initech", "Globex", "Umbrella Logistics", "Hooli", "Vandelay Imports",
-    "Stark Analytics", "Wayne Fintech", "Soylent Health", "Cyberdyne Labs", "Tyrell Systems",
-    "Wonka Retail", "Massive Dynamic", "Pied Piper", "Aperture Science", "Black Mesa Energy",
-    "Oceanic Travel", "Monarch Media", "Gringotts Payments", "Nakatomi Trading",
+    "Acme Robotics",
+    "Initech",
+    "Globex",
+    "Umbrella Logistics",
+    "Hooli",
+    "Vandelay Imports",
+    "Stark Analytics",
+    "Wayne Fintech",
+    "Soylent Health",
+    "Cyberdyne Labs",
+    "Tyrell Systems",
+    "Wonka Retail",
+    "Massive Dynamic",
+    "Pied Piper",
+    "Aperture Science",
+    "Black Mesa Energy",
+    "Oceanic Travel",
+    "Monarch Media",
+    "Gringotts Payments",
+    "Nakatomi Trading",
 ];
 
 const DUTIES: &[&str] = &[

@@ -6,18 +6,18 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::app::{shell, App};
+use crate::app::{App, shell};
 use crate::payments::ssr::gateway::Gateway;
 use crate::server::config::{Config, PaymentMode};
 use crate::server::db::{self, Db};
@@ -55,10 +55,9 @@ impl Application {
         let listener = TcpListener::bind(requested)
             .await
             .map_err(|source| StartupError::Bind { addr: requested, source })?;
-        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
-            addr: requested,
-            source,
-        })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { addr: requested, source })?;
         config.leptos.site_addr = addr;
         // Port 0 asks the OS for a port; links must carry the one it gave.
         if let Some(prefix) = config.app_url.strip_suffix(":0") {
@@ -76,11 +75,9 @@ impl Application {
         };
         let api_base = match (&config.stripe.api_base, config.stripe.mode.clone()) {
             (Some(base), _) => Some(base.clone()),
-            (None, PaymentMode::Simulator) => Some(format!(
-                "http://127.0.0.1:{}{}/",
-                addr.port(),
-                crate::simulator::API_PREFIX
-            )),
+            (None, PaymentMode::Simulator) => {
+                Some(format!("http://127.0.0.1:{}{}/", addr.port(), crate::simulator::API_PREFIX))
+            }
             (None, PaymentMode::Stripe) => None,
         };
         let gateway = Gateway::new(&config.stripe, api_base.as_deref())
@@ -117,7 +114,10 @@ impl Application {
         self.run_until(shutdown_signal()).await
     }
 
-    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let state = self.state.clone();
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(signal)

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use http_body_util::Full;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde::Serialize;
 use serde_json::Value;
@@ -85,7 +85,11 @@ impl Deliveries {
                     Ok(request) => match this.client.request(request).await {
                         Ok(response) => Some(response.status().as_u16()),
                         Err(err) => {
-                            tracing::warn!(error = %err, attempt, "simulator: webhook delivery failed");
+                            tracing::warn!(
+                                error = %err,
+                                attempt,
+                                "simulator: webhook delivery failed"
+                            );
                             None
                         }
                     },
@@ -100,8 +104,12 @@ impl Deliveries {
                     return;
                 }
                 if attempt < ATTEMPTS {
-                    tracing::info!(attempt, ?status, retry_in_ms = delay.as_millis() as u64,
-                        "simulator: webhook not accepted, will retry");
+                    tracing::info!(
+                        attempt,
+                        ?status,
+                        retry_in_ms = delay.as_millis() as u64,
+                        "simulator: webhook not accepted, will retry"
+                    );
                     tokio::time::sleep(delay).await;
                     delay *= 2;
                 }

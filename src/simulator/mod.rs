@@ -18,10 +18,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use rand::distributions::Alphanumeric;
 use rand::Rng;
+use rand::distributions::Alphanumeric;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::server::config::Config;
 use crate::server::db;
@@ -132,6 +132,7 @@ impl Simulator {
             .route("/payments/{payment_intent}/refund", post(refund_payment))
             .route("/payments/{payment_intent}/dispute", post(dispute_payment))
             .route("/events", get(list_events))
+            .route("/sessions", get(list_sessions))
             .with_state(self.clone())
     }
 
@@ -150,7 +151,9 @@ impl Simulator {
         });
         let target = self.inner.webhook_target.lock().unwrap_or_else(|p| p.into_inner()).clone();
         match target {
-            Some(target) => self.inner.deliveries.send(target, self.inner.webhook_secret.clone(), event),
+            Some(target) => {
+                self.inner.deliveries.send(target, self.inner.webhook_secret.clone(), event)
+            }
             None => tracing::warn!(event.kind = kind, "simulator has no webhook target"),
         }
     }
@@ -337,7 +340,9 @@ async fn create_session(
             amount: amount * quantity,
             currency,
             product_name: product_name.to_owned(),
-            description: item("price_data][product_data][description").unwrap_or_default().to_owned(),
+            description: item("price_data][product_data][description")
+                .unwrap_or_default()
+                .to_owned(),
             customer_email: field(&form, "customer_email").map(str::to_owned),
             success_url: success_url.to_owned(),
             cancel_url: field(&form, "cancel_url").map(str::to_owned),
@@ -396,7 +401,10 @@ async fn expire_session(
                 StatusCode::BAD_REQUEST,
                 "invalid_request_error",
                 Some("checkout_session_not_open"),
-                &format!("Only Checkout Sessions with a status of open can be expired; {id} is {}.", session.status),
+                &format!(
+                    "Only Checkout Sessions with a status of open can be expired; {id} is {}.",
+                    session.status
+                ),
             );
         }
         session.status = "expired";
@@ -517,7 +525,10 @@ async fn pay(
             session.payment_intent = Some(random_id("pi_"));
             session.charge = Some(random_id("ch_"));
             session.payment_status = if delayed { "unpaid" } else { "paid" };
-            Ok((sim.session_json(session), session.success_url.replace("{CHECKOUT_SESSION_ID}", &id)))
+            Ok((
+                sim.session_json(session),
+                session.success_url.replace("{CHECKOUT_SESSION_ID}", &id),
+            ))
         }
     };
     match outcome {
@@ -549,7 +560,11 @@ async fn pay(
 }
 
 /// The Decline button: the card is refused and, as on Stripe, the session stays open.
-async fn decline(State(sim): State<Simulator>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn decline(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     {
         let mut state = sim.state();
         let Some(session) = state.sessions.get_mut(&id) else { return missing(&id) };
@@ -589,13 +604,17 @@ async fn settle(
     let succeeded = match params.outcome.as_str() {
         "succeeded" => true,
         "failed" => false,
-        _ => return (StatusCode::BAD_REQUEST, "outcome must be succeeded or failed").into_response(),
+        _ => {
+            return (StatusCode::BAD_REQUEST, "outcome must be succeeded or failed")
+                .into_response();
+        }
     };
     let object = {
         let mut state = sim.state();
         let Some(session) = state.sessions.get_mut(&id) else { return missing(&id) };
         if session.status != "complete" || session.payment_status != "unpaid" {
-            return (StatusCode::CONFLICT, "this session has no delayed payment pending").into_response();
+            return (StatusCode::CONFLICT, "this session has no delayed payment pending")
+                .into_response();
         }
         if succeeded {
             session.payment_status = "paid";
@@ -627,7 +646,10 @@ async fn expire_now(State(sim): State<Simulator>, Path(id): Path<String>) -> Res
 }
 
 /// Refunds a payment from the "dashboard", as an operator would in Stripe's.
-async fn refund_payment(State(sim): State<Simulator>, Path(payment_intent): Path<String>) -> Response {
+async fn refund_payment(
+    State(sim): State<Simulator>,
+    Path(payment_intent): Path<String>,
+) -> Response {
     let charge = {
         let mut state = sim.state();
         if state.refunds.contains_key(&payment_intent) {
@@ -648,7 +670,10 @@ async fn refund_payment(State(sim): State<Simulator>, Path(payment_intent): Path
 }
 
 /// Opens a dispute (chargeback) on a payment.
-async fn dispute_payment(State(sim): State<Simulator>, Path(payment_intent): Path<String>) -> Response {
+async fn dispute_payment(
+    State(sim): State<Simulator>,
+    Path(payment_intent): Path<String>,
+) -> Response {
     let dispute = {
         let state = sim.state();
         let Some(session) =
@@ -669,6 +694,15 @@ async fn dispute_payment(State(sim): State<Simulator>, Path(payment_intent): Pat
     };
     sim.emit("charge.dispute.created", dispute.clone());
     Json(dispute).into_response()
+}
+
+/// Every Checkout Session the simulator holds, oldest first.
+async fn list_sessions(State(sim): State<Simulator>) -> Response {
+    let state = sim.state();
+    let mut sessions: Vec<&Session> = state.sessions.values().collect();
+    sessions.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+    let sessions: Vec<Value> = sessions.into_iter().map(|s| sim.session_json(s)).collect();
+    Json(sessions).into_response()
 }
 
 /// Every event the simulator sent, with how its delivery went.

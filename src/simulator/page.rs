@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::{escape_html, html, Simulator, PREFIX};
+use super::{PREFIX, Simulator, escape_html, html};
 use crate::ui::format_money;
 
 const STYLE: &str = "
@@ -27,7 +27,10 @@ button:focus-visible{outline:3px solid #9b95ff;outline-offset:2px}
 
 pub async fn show(State(sim): State<Simulator>, Path(id): Path<String>) -> Response {
     let Some(session) = sim.session_for_page(&id) else {
-        return html(page("Checkout not found", "<p>There is no checkout session with this id.</p>"));
+        return html(page(
+            "Checkout not found",
+            "<p>There is no checkout session with this id.</p>",
+        ));
     };
     let id = escape_html(&session.id);
     if session.status != "open" {

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use talentboard::error::AppError;
 
-use crate::helpers::{Backend, Client, TestApp, PASSWORD};
+use crate::helpers::{Backend, Client, PASSWORD, TestApp};
 use crate::on_both_backends;
 
 async fn a_candidate_signs_up_and_is_signed_in(backend: Backend) {
@@ -109,7 +109,10 @@ async fn session_cookies_are_http_only_and_same_site(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let response = app
         .client()
-        .call("sign_up", &[("role", "candidate"), ("email", "c@example.org"), ("password", PASSWORD)])
+        .call(
+            "sign_up",
+            &[("role", "candidate"), ("email", "c@example.org"), ("password", PASSWORD)],
+        )
         .await;
 
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
@@ -123,7 +126,10 @@ async fn cookies_are_secure_when_the_site_is_https(backend: Backend) {
     let app = TestApp::spawn_with(backend, &[("APP_URL", "https://talentboard.example")]).await;
     let response = app
         .client()
-        .call("sign_up", &[("role", "candidate"), ("email", "c@example.org"), ("password", PASSWORD)])
+        .call(
+            "sign_up",
+            &[("role", "candidate"), ("email", "c@example.org"), ("password", PASSWORD)],
+        )
         .await;
 
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
@@ -136,12 +142,13 @@ async fn repeated_failures_for_an_account_are_slowed_down(backend: Backend) {
     app.client().sign_up("candidate", "target@example.org", None).await;
     let attacker = app.client();
     for _ in 0..5 {
-        attacker.call_err("sign_in", &[("email", "target@example.org"), ("password", "guess guess")]).await;
+        attacker
+            .call_err("sign_in", &[("email", "target@example.org"), ("password", "guess guess")])
+            .await;
     }
 
-    let response = attacker
-        .call("sign_in", &[("email", "target@example.org"), ("password", PASSWORD)])
-        .await;
+    let response =
+        attacker.call("sign_in", &[("email", "target@example.org"), ("password", PASSWORD)]).await;
     let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     let status = response.status();
     let error: AppError = response.json().await.unwrap();
@@ -156,7 +163,9 @@ async fn repeated_failures_from_one_address_are_slowed_down(backend: Backend) {
     let attacker = app.client();
     for n in 0..20 {
         let email = format!("victim{n}@example.org");
-        attacker.call_err("sign_in", &[("email", email.as_str()), ("password", "guess guess")]).await;
+        attacker
+            .call_err("sign_in", &[("email", email.as_str()), ("password", "guess guess")])
+            .await;
     }
 
     let (status, _) = attacker
@@ -172,7 +181,11 @@ async fn a_plain_form_sign_in_redirects_and_errors_come_back_in_the_query(backen
     let client = app.client();
 
     let failed = client
-        .post_form("sign_in", &[("email", "form@example.org"), ("password", "wrong one!")], "/signin")
+        .post_form(
+            "sign_in",
+            &[("email", "form@example.org"), ("password", "wrong one!")],
+            "/signin",
+        )
         .await;
     let ok = client
         .post_form("sign_in", &[("email", "form@example.org"), ("password", PASSWORD)], "/signin")

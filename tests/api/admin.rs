@@ -22,9 +22,11 @@ async fn an_admin_approves_a_pending_employer_who_can_then_buy(backend: Backend)
     let id = company_id(&app, "new@example.com").await;
 
     let queue: Value = admin.call_ok::<_, &str, &str>("admin_employers", &[]).await;
-    let decision: Value =
-        admin.call_ok("admin_review", &[("company_id", id.as_str()), ("decision", "approve")]).await;
-    let status: Value = employer.call_ok("unlock_status", &[("profile_id", profile.to_string())]).await;
+    let decision: Value = admin
+        .call_ok("admin_review", &[("company_id", id.as_str()), ("decision", "approve")])
+        .await;
+    let status: Value =
+        employer.call_ok("unlock_status", &[("profile_id", profile.to_string())]).await;
 
     assert_eq!(queue["pending"][0]["email"], "new@example.com");
     assert_eq!(decision, "Approved");
@@ -38,15 +40,17 @@ async fn a_rejection_needs_a_reason_which_the_employer_sees(backend: Backend) {
     let admin = app.admin("root@example.com").await;
     let id = company_id(&app, "new@example.com").await;
 
-    let (status, error) =
-        admin.call_err("admin_review", &[("company_id", id.as_str()), ("decision", "reject")]).await;
+    let (status, error) = admin
+        .call_err("admin_review", &[("company_id", id.as_str()), ("decision", "reject")])
+        .await;
     let _: Value = admin
         .call_ok(
             "admin_review",
             &[("company_id", id.as_str()), ("decision", "reject"), ("reason", "No company found")],
         )
         .await;
-    let seen: Value = employer.call_ok("unlock_status", &[("profile_id", profile.to_string())]).await;
+    let seen: Value =
+        employer.call_ok("unlock_status", &[("profile_id", profile.to_string())]).await;
     let (_, refused) = employer.call_err("checkout", &[("profile_id", profile.to_string())]).await;
 
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -60,8 +64,9 @@ async fn a_decision_cannot_be_made_twice(backend: Backend) {
     app.pending_employer("new@example.com").await;
     let admin = app.admin("root@example.com").await;
     let id = company_id(&app, "new@example.com").await;
-    let _: Value =
-        admin.call_ok("admin_review", &[("company_id", id.as_str()), ("decision", "approve")]).await;
+    let _: Value = admin
+        .call_ok("admin_review", &[("company_id", id.as_str()), ("decision", "approve")])
+        .await;
 
     let (status, error) = admin
         .call_err(

@@ -6,7 +6,8 @@ use crate::helpers::{Backend, Client, TestApp};
 use crate::on_both_backends;
 
 /// The callers, in the order of the expectation columns below.
-const CALLERS: [&str; 5] = ["anonymous", "candidate", "pending employer", "approved employer", "admin"];
+const CALLERS: [&str; 5] =
+    ["anonymous", "candidate", "pending employer", "approved employer", "admin"];
 
 struct World {
     clients: Vec<Client>,
@@ -29,7 +30,12 @@ async fn world(app: &TestApp) -> World {
         .await
         .to_string();
     let (session, _) = approved.checkout(profile).await;
-    World { clients: vec![app.client(), candidate, pending, approved, admin], profile, session, review_target }
+    World {
+        clients: vec![app.client(), candidate, pending, approved, admin],
+        profile,
+        session,
+        review_target,
+    }
 }
 
 async fn every_server_function_checks_its_caller(backend: Backend) {
@@ -64,13 +70,19 @@ async fn every_server_function_checks_its_caller(backend: Backend) {
         for (i, client) in w.clients.iter().enumerate() {
             let status = client.call(endpoint, args).await.status().as_u16();
             if status != expected[i] {
-                failures.push(format!("{endpoint} as {}: {status}, expected {}", CALLERS[i], expected[i]));
+                failures.push(format!(
+                    "{endpoint} as {}: {status}, expected {}",
+                    CALLERS[i], expected[i]
+                ));
             }
         }
     }
     // Saving a profile is for candidates only; the candidate's own save is tested elsewhere.
     for (i, client) in w.clients.iter().enumerate().filter(|(i, _)| *i != 1) {
-        let status = client.call("my_profile_save", &crate::helpers::profile_form("x@example.org")).await.status();
+        let status = client
+            .call("my_profile_save", &crate::helpers::profile_form("x@example.org"))
+            .await
+            .status();
         let expected = if i == 0 { 401 } else { 403 };
         if status.as_u16() != expected {
             failures.push(format!("my_profile_save as {}: {status}", CALLERS[i]));
@@ -102,7 +114,8 @@ async fn every_page_checks_its_visitor(backend: Backend) {
         for (i, client) in w.clients.iter().enumerate() {
             let status = client.get(path).await.status();
             if status.as_u16() != expected[i] {
-                failures.push(format!("{path} as {}: {status}, expected {}", CALLERS[i], expected[i]));
+                failures
+                    .push(format!("{path} as {}: {status}, expected {}", CALLERS[i], expected[i]));
             }
         }
     }

@@ -58,7 +58,8 @@ async fn an_oversized_body_is_refused(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let huge = "x".repeat(200 * 1024);
 
-    let response = app.client().call("sign_in", &[("email", huge.as_str()), ("password", "x")]).await;
+    let response =
+        app.client().call("sign_in", &[("email", huge.as_str()), ("password", "x")]).await;
 
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }

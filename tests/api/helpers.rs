@@ -66,7 +66,8 @@ pub fn postgres_admin_url() -> String {
 pub async fn fresh_database(backend: Backend) -> String {
     match backend {
         Backend::Sqlite => {
-            let path = std::env::temp_dir().join(format!("talentboard-test-{}.db", random_suffix()));
+            let path =
+                std::env::temp_dir().join(format!("talentboard-test-{}.db", random_suffix()));
             format!("sqlite://{}", path.display())
         }
         Backend::Postgres => {
@@ -121,7 +122,8 @@ pub fn config(database_url: &str, extra: &[(&str, &str)]) -> Config {
     for (key, value) in extra {
         env.insert((*key).into(), (*value).into());
     }
-    let leptos = LeptosOptions::builder().output_name("talentboard").site_root("target/site").build();
+    let leptos =
+        LeptosOptions::builder().output_name("talentboard").site_root("target/site").build();
     Config::from_env(&env, leptos).expect("test configuration is valid")
 }
 
@@ -455,13 +457,13 @@ impl Client {
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) {
-        let _: Value =
-            self.call_ok("sign_in", &[("email", email), ("password", password)]).await;
+        let _: Value = self.call_ok("sign_in", &[("email", email), ("password", password)]).await;
     }
 
     /// Starts a checkout for a profile; the session id and URL.
     pub async fn checkout(&self, profile_id: i64) -> (String, String) {
-        let started: Value = self.call_ok("checkout", &[("profile_id", profile_id.to_string())]).await;
+        let started: Value =
+            self.call_ok("checkout", &[("profile_id", profile_id.to_string())]).await;
         (
             started["session_id"].as_str().unwrap().to_owned(),
             started["url"].as_str().unwrap().to_owned(),

@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod authorization;
+mod cli;
 mod foundation;
 mod helpers;
 mod payments;

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use talentboard::error::AppError;
 use talentboard::server::config::SIMULATOR_WEBHOOK_SECRET;
 use talentboard::server::db;
@@ -95,13 +95,18 @@ async fn fifty_concurrent_deliveries_of_one_event_unlock_once(backend: Backend) 
     let deliveries = (0..50).map(|_| {
         let event = event.clone();
         let app = &app;
-        async move { app.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.status() }
+        async move {
+            app.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.status()
+        }
     });
     let statuses = futures::future::join_all(deliveries).await;
 
     assert!(statuses.iter().all(|s| s.is_success()), "all 2xx: {statuses:?}");
     assert_eq!(app.unlock_count(EMPLOYER, profile).await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM stripe_events WHERE id = 'evt_concurrent'").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM stripe_events WHERE id = 'evt_concurrent'").await,
+        1
+    );
 }
 
 async fn a_failure_between_dedup_and_unlock_is_completed_by_the_retry(backend: Backend) {
@@ -130,8 +135,10 @@ async fn a_repeated_event_is_acknowledged_and_does_nothing(backend: Backend) {
     app.pay(&session, None).await;
     let event = paid_event(&app, &session, "evt_twice").await;
 
-    let first: Value = app.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.json().await.unwrap();
-    let second: Value = app.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.json().await.unwrap();
+    let first: Value =
+        app.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.json().await.unwrap();
+    let second: Value =
+        app.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.json().await.unwrap();
 
     assert_eq!(first["outcome"], "unlocked");
     assert_eq!(second["outcome"], "duplicate");
@@ -194,7 +201,8 @@ async fn an_unpaid_completion_waits_and_the_async_success_unlocks(backend: Backe
     app.pay(&session, Some("delayed")).await;
     app.wait_for_deliveries(1).await;
     let waiting: Value = employer.call_ok("checkout_confirm", &[("session_id", &session)]).await;
-    let status: Value = employer.call_ok("unlock_status", &[("profile_id", profile.to_string())]).await;
+    let status: Value =
+        employer.call_ok("unlock_status", &[("profile_id", profile.to_string())]).await;
     let (_, again) = employer.call_err("checkout", &[("profile_id", profile.to_string())]).await;
     reqwest::Client::new()
         .post(format!("{}/_sim/sessions/{session}/settle?outcome=succeeded", app.base))
@@ -239,7 +247,8 @@ async fn an_expired_session_is_recorded_and_replaced(backend: Backend) {
         .await
         .unwrap();
     app.wait_for_deliveries(1).await;
-    let status = app.text(&format!("SELECT status FROM checkout_sessions WHERE id = '{session}'")).await;
+    let status =
+        app.text(&format!("SELECT status FROM checkout_sessions WHERE id = '{session}'")).await;
     let (next, _) = employer.checkout(profile).await;
 
     assert_eq!(status, "expired");
@@ -299,7 +308,10 @@ async fn an_amount_that_does_not_match_unlocks_nothing(backend: Backend) {
 
     assert_eq!(response["outcome"], "mismatch");
     assert_eq!(app.unlock_count(EMPLOYER, profile).await, 0);
-    assert_eq!(app.text(&format!("SELECT status FROM checkout_sessions WHERE id = '{session}'")).await, "mismatch");
+    assert_eq!(
+        app.text(&format!("SELECT status FROM checkout_sessions WHERE id = '{session}'")).await,
+        "mismatch"
+    );
 }
 
 async fn a_session_this_app_did_not_create_unlocks_nothing(backend: Backend) {
@@ -338,7 +350,9 @@ async fn a_second_payment_for_an_unlocked_profile_is_refunded(backend: Backend) 
 
     assert_eq!(app.unlock_count(EMPLOYER, profile).await, 1, "still exactly one unlock");
     let refunds = app
-        .count(&format!("SELECT COUNT(*) FROM payment_refunds WHERE checkout_session_id = '{second}'"))
+        .count(&format!(
+            "SELECT COUNT(*) FROM payment_refunds WHERE checkout_session_id = '{second}'"
+        ))
         .await;
     assert_eq!(refunds, 1, "the second payment was refunded once");
     assert_eq!(outcome["state"], "Refunded");
@@ -353,7 +367,8 @@ async fn a_second_payment_for_an_unlocked_profile_is_refunded(backend: Backend) 
 async fn unknown_event_types_are_acknowledged_and_ignored(backend: Backend) {
     let app = TestApp::spawn(backend).await;
 
-    let response = app.deliver(&event("evt_other", "customer.created", json!({ "id": "cus_1" }))).await;
+    let response =
+        app.deliver(&event("evt_other", "customer.created", json!({ "id": "cus_1" }))).await;
     let body: Value = response.json().await.unwrap();
 
     assert_eq!(body["outcome"], "ignored");
@@ -413,10 +428,14 @@ async fn checkout_for_an_unlocked_profile_is_refused(backend: Backend) {
     app.pay(&session, None).await;
     app.wait_for_deliveries(1).await;
 
-    let (status, error) = employer.call_err("checkout", &[("profile_id", profile.to_string())]).await;
+    let (status, error) =
+        employer.call_err("checkout", &[("profile_id", profile.to_string())]).await;
 
     assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(error, AppError::conflict("already_unlocked", "You have already unlocked this profile."));
+    assert_eq!(
+        error,
+        AppError::conflict("already_unlocked", "You have already unlocked this profile.")
+    );
 }
 
 async fn double_checkout_returns_the_same_session(backend: Backend) {
@@ -445,7 +464,11 @@ async fn a_plain_form_post_is_redirected_to_the_checkout_page(backend: Backend) 
     let employer = app.approved_employer(EMPLOYER).await;
 
     let response = employer
-        .post_form("checkout", &[("profile_id", profile.to_string())], &format!("/profiles/{profile}"))
+        .post_form(
+            "checkout",
+            &[("profile_id", profile.to_string())],
+            &format!("/profiles/{profile}"),
+        )
         .await;
 
     assert_eq!(response.status(), StatusCode::FOUND);

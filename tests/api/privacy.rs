@@ -8,7 +8,7 @@ use serde_json::Value;
 use sqlx::Row;
 use talentboard::server::seed::{self, SeedOptions};
 
-use crate::helpers::{profile_form, Backend, TestApp};
+use crate::helpers::{Backend, TestApp, profile_form};
 use crate::on_both_backends;
 
 /// Private details nobody could type by accident.

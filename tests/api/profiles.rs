@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{profile_form, Backend, TestApp};
+use crate::helpers::{Backend, TestApp, profile_form};
 use crate::on_both_backends;
 
 async fn a_candidate_saves_and_reads_back_their_profile(backend: Backend) {
@@ -54,14 +54,33 @@ async fn every_length_has_a_limit(backend: Backend) {
     let long = "x".repeat(2001);
     let mut form = profile_form("me@example.org");
     for (key, value) in form.iter_mut() {
-        if matches!(*key, "headline" | "summary" | "full_name" | "city" | "country" | "work[0][title]" | "work[0][employer]" | "work[0][description]") {
+        if matches!(
+            *key,
+            "headline"
+                | "summary"
+                | "full_name"
+                | "city"
+                | "country"
+                | "work[0][title]"
+                | "work[0][employer]"
+                | "work[0][description]"
+        ) {
             *value = long.clone();
         }
     }
 
     let (_, error) = client.call_err("my_profile_save", &form).await;
 
-    for field in ["headline", "summary", "full_name", "city", "country", "work.0.title", "work.0.employer", "work.0.description"] {
+    for field in [
+        "headline",
+        "summary",
+        "full_name",
+        "city",
+        "country",
+        "work.0.title",
+        "work.0.employer",
+        "work.0.description",
+    ] {
         assert!(error.field(field).is_some_and(|m| m.contains("at most")), "{field}: {error:?}");
     }
 }
@@ -113,7 +132,12 @@ async fn search_filters_by_specialization_years_and_headline(backend: Backend) {
         let visitor = &visitor;
         async move {
             let result: Value = visitor.call_ok("profiles_search", &params).await;
-            result["cards"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect::<Vec<_>>()
+            result["cards"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
         }
     };
 

@@ -30,15 +30,22 @@ async fn the_dashboard_lists_every_purchase_with_totals(backend: Backend) {
 
     assert_eq!(page["count"], 3);
     assert_eq!(page["total"], serde_json::json!([14700, "usd"]));
-    let listed: Vec<i64> =
-        page["items"].as_array().unwrap().iter().map(|i| i["profile_id"].as_i64().unwrap()).collect();
+    let listed: Vec<i64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["profile_id"].as_i64().unwrap())
+        .collect();
     let mut expected = profiles.clone();
     expected.sort();
     let mut sorted = listed.clone();
     sorted.sort();
     assert_eq!(sorted, expected);
     assert_eq!(page["items"][0]["amount"], 4900);
-    assert_eq!(page["items"][0]["specializations"], serde_json::json!(["Backend engineering", "Rust"]));
+    assert_eq!(
+        page["items"][0]["specializations"],
+        serde_json::json!(["Backend engineering", "Rust"])
+    );
 }
 
 async fn the_dashboard_filters_and_sorts(backend: Backend) {
@@ -52,8 +59,12 @@ async fn the_dashboard_filters_and_sorts(backend: Backend) {
 
     assert_eq!(by_name["count"], 1);
     assert_eq!(by_spec["count"], 0);
-    let names: Vec<&str> =
-        sorted["items"].as_array().unwrap().iter().map(|i| i["full_name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = sorted["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["full_name"].as_str().unwrap())
+        .collect();
     let mut expected = names.clone();
     expected.sort();
     assert_eq!(names, expected);

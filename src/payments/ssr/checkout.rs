@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::fulfil::{self, Outcome, SessionEvent};
 use super::gateway::{GatewayError, NewSession, SessionInfo};
-use super::{live_session, session_by_id, CheckoutRecord};
+use super::{CheckoutRecord, live_session, session_by_id};
 use crate::accounts::{CompanyStatus, Role, SessionUser};
 use crate::error::AppError;
 use crate::payments::{CheckoutOutcome, CheckoutStarted, CheckoutState, Price, UnlockStatus};
@@ -20,7 +20,10 @@ const SESSION_LIFETIME_SECS: i64 = 3600;
 const EXPIRY_MARGIN_SECS: i64 = 120;
 
 pub fn price(state: &AppState) -> Price {
-    Price { amount: state.config.stripe.price_amount, currency: state.config.stripe.currency.clone() }
+    Price {
+        amount: state.config.stripe.price_amount,
+        currency: state.config.stripe.currency.clone(),
+    }
 }
 
 pub async fn unlock_status(
@@ -66,9 +69,16 @@ pub async fn unlock_status(
 }
 
 /// Refuses, with a distinct reason, anyone who may not buy this profile now.
-async fn check_may_buy(state: &AppState, user: &SessionUser, profile_id: i64) -> Result<String, AppError> {
+async fn check_may_buy(
+    state: &AppState,
+    user: &SessionUser,
+    profile_id: i64,
+) -> Result<String, AppError> {
     if user.role != Role::Employer {
-        return Err(AppError::forbidden("not_employer", "Only employer accounts can unlock profiles."));
+        return Err(AppError::forbidden(
+            "not_employer",
+            "Only employer accounts can unlock profiles.",
+        ));
     }
     match user.company.as_ref().map(|c| c.status) {
         Some(CompanyStatus::Approved) => {}
@@ -95,7 +105,10 @@ async fn check_may_buy(state: &AppState, user: &SessionUser, profile_id: i64) ->
         ));
     }
     if active_unlock(&state.db, user.id, profile_id).await?.is_some() {
-        return Err(AppError::conflict("already_unlocked", "You have already unlocked this profile."));
+        return Err(AppError::conflict(
+            "already_unlocked",
+            "You have already unlocked this profile.",
+        ));
     }
     Ok(profile.headline)
 }
@@ -161,12 +174,20 @@ pub async fn start(
         match live_session(state.db.pool(), user.id, profile_id).await? {
             Some(live) if live.id != session.id => {
                 if let Err(err) = state.gateway.expire_session(&session.id).await {
-                    tracing::warn!(error = %err, stripe.session = %session.id, "could not expire a spare session");
+                    tracing::warn!(
+                        error = %err,
+                        stripe.session = %session.id,
+                        "could not expire a spare session"
+                    );
                 }
                 return Ok(CheckoutStarted { session_id: live.id, url: live.url });
             }
             Some(live) if live.expires_at > now + EXPIRY_MARGIN_SECS => {
-                tracing::info!(stripe.session = %live.id, profile.id = profile_id, "checkout started");
+                tracing::info!(
+                    stripe.session = %live.id,
+                    profile.id = profile_id,
+                    "checkout started"
+                );
                 return Ok(CheckoutStarted { session_id: live.id, url: live.url });
             }
             Some(stale) => retire(state, &stale).await?,

@@ -7,7 +7,7 @@
 use sqlx::Row;
 
 use super::gateway::{Gateway, PaymentStatus, SessionInfo, SessionStatus};
-use super::{session_by_id, session_by_payment_intent, CheckoutRecord};
+use super::{CheckoutRecord, session_by_id, session_by_payment_intent};
 use crate::error::AppError;
 use crate::server::db::{self, Tx};
 
@@ -67,8 +67,7 @@ async fn set_status(tx: &mut Tx, id: &str, status: &str, from: &[&str]) -> Resul
          WHERE id = $3 AND status IN ({})",
         allowed.join(", ")
     );
-    let result =
-        sqlx::query(&sql).bind(status).bind(db::now()).bind(id).execute(&mut **tx).await?;
+    let result = sqlx::query(&sql).bind(status).bind(db::now()).bind(id).execute(&mut **tx).await?;
     Ok(result.rows_affected() == 1)
 }
 
@@ -224,13 +223,10 @@ async fn refund_duplicate(
     if done.is_some() {
         return Ok(Outcome::DuplicateRefunded);
     }
-    let payment_intent = session
-        .payment_intent
-        .clone()
-        .or_else(|| record.payment_intent.clone())
-        .ok_or_else(|| {
-            AppError::internal(format!("paid session {} has no payment intent", record.id))
-        })?;
+    let payment_intent =
+        session.payment_intent.clone().or_else(|| record.payment_intent.clone()).ok_or_else(
+            || AppError::internal(format!("paid session {} has no payment intent", record.id)),
+        )?;
     // The key makes Stripe refund once however often this runs; the transaction is only
     // committed after Stripe has accepted, so a failure here is retried, never forgotten.
     let refund_id = gateway

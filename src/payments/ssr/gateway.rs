@@ -249,15 +249,15 @@ pub fn session_from_event(object: &serde_json::Value) -> Option<SessionInfo> {
     let text = |key: &str| object.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     let payment_intent = match object.get("payment_intent") {
         Some(serde_json::Value::String(id)) => Some(id.clone()),
-        Some(serde_json::Value::Object(pi)) => pi.get("id").and_then(|v| v.as_str()).map(str::to_owned),
+        Some(serde_json::Value::Object(pi)) => {
+            pi.get("id").and_then(|v| v.as_str()).map(str::to_owned)
+        }
         _ => None,
     };
     let metadata = object
         .get("metadata")
         .and_then(|m| m.as_object())
-        .map(|m| {
-            m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect()
-        })
+        .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect())
         .unwrap_or_default();
     Some(SessionInfo {
         id: text("id")?,

@@ -26,8 +26,8 @@ pub struct CheckoutRecord {
     pub expires_at: i64,
 }
 
-const RECORD_COLUMNS: &str =
-    "id, employer_id, profile_id, attempt, status, amount, currency, url, payment_intent, expires_at";
+const RECORD_COLUMNS: &str = "id, employer_id, profile_id, attempt, status, amount, currency, \
+    url, payment_intent, expires_at";
 
 fn record(row: &AnyRow) -> Result<CheckoutRecord, sqlx::Error> {
     Ok(CheckoutRecord {

@@ -39,7 +39,8 @@ fn reply(status: StatusCode, body: serde_json::Value) -> Response {
 
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let header = headers.get("stripe-signature").and_then(|v| v.to_str().ok());
-    if let Err(err) = signature::verify(header, &body, &state.config.stripe.webhook_secrets, db::now())
+    if let Err(err) =
+        signature::verify(header, &body, &state.config.stripe.webhook_secrets, db::now())
     {
         tracing::warn!(reason = %err, "webhook refused: bad signature");
         return reply(StatusCode::BAD_REQUEST, json!({ "error": err.to_string() }));
@@ -48,10 +49,14 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         Ok(event) => event,
         Err(err) => {
             tracing::warn!(error = %err, "webhook refused: not an event");
-            return reply(StatusCode::BAD_REQUEST, json!({ "error": "body is not a Stripe event" }));
+            return reply(
+                StatusCode::BAD_REQUEST,
+                json!({ "error": "body is not a Stripe event" }),
+            );
         }
     };
-    let span = tracing::info_span!("stripe_event", stripe.event = %event.id, stripe.type = %event.kind);
+    let span =
+        tracing::info_span!("stripe_event", stripe.event = %event.id, stripe.type = %event.kind);
     match tracing::Instrument::instrument(process(&state, &event), span).await {
         Ok(Some(outcome)) => {
             tracing::info!(stripe.event = %event.id, outcome = outcome.as_str(), "event processed");

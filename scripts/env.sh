@@ -7,6 +7,7 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
+ORIGINAL_PATH="$PATH"
 
 if command -v rustup >/dev/null && rustup target list --installed 2>/dev/null \
     | grep -qx wasm32-unknown-unknown; then
@@ -25,8 +26,13 @@ export PATH="$PATH:$HOME/.cargo/bin"
 # it from PATH.
 export PATH="$ROOT/tools/node_modules/.bin:$PATH"
 
-# rustfmt and clippy come from rustup's toolchain on both routes (Debian ships neither).
-RUSTUP_CARGO="$HOME/.cargo/bin/cargo"
+# rustfmt and clippy come from rustup's toolchain on both routes (Debian ships neither). They
+# run with rustup's rustc alone on PATH, and keep their own target directory, so that nothing
+# built by one compiler is read by the other.
+rustup_cargo() {
+  env -u RUSTC_BOOTSTRAP PATH="$HOME/.cargo/bin:$ORIGINAL_PATH" \
+    CARGO_TARGET_DIR="$ROOT/target/rustup" "$HOME/.cargo/bin/cargo" "$@"
+}
 
 # The Leptos site options, from Leptos.toml, for cargo-leptos (the server reads the file).
 leptos_env() {

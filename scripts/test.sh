@@ -9,11 +9,11 @@ started=$SECONDS
 "$ROOT/scripts/setup.sh" --test
 
 step "Formatting"
-"$RUSTUP_CARGO" fmt --check
+rustup_cargo fmt --check
 
 step "Lints (server and browser builds)"
-"$RUSTUP_CARGO" clippy --features ssr --lib --bins --tests -- -D warnings
-"$RUSTUP_CARGO" clippy --features hydrate --lib -- -D warnings
+rustup_cargo clippy --features ssr --lib --bins --tests --benches -- -D warnings
+rustup_cargo clippy --features hydrate --lib -- -D warnings
 
 "$ROOT/scripts/postgres.sh"
 

@@ -7,7 +7,6 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::{MIN_PASSWORD_CHARS, SignIn, SignUp};
-use crate::error::AppError;
 use crate::ui::{ErrorNotice, FieldError, use_query_error};
 
 /// After signing in or up the whole page reloads, so every part of it sees the new session.
@@ -77,15 +76,11 @@ pub fn SignUpPage() -> impl IntoView {
     let initial_role = query.read_untracked().get("role").unwrap_or_else(|| "employer".into());
     let role = RwSignal::new(initial_role);
     let pending = action.pending();
-    let summary = Signal::derive(move || {
-        error.get().filter(|e| !matches!(e, AppError::Invalid { fields, .. } if !fields.is_empty()))
-    });
-
     view! {
         <Title text="Create an account"/>
         <section class="auth-card">
             <h1>"Create an account"</h1>
-            <ErrorNotice error=summary/>
+            <ErrorNotice error/>
             <ActionForm action>
                 <fieldset class="role-choice">
                     <legend>"I am…"</legend>

@@ -1,5 +1,9 @@
 //! `/me/profile`: a candidate writes, publishes and unpublishes their profile.
 
+// The save function takes one argument per form field, so that the plain HTML form (no
+// JavaScript) posts to it directly.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -313,7 +317,6 @@ pub async fn get_my_profile() -> Result<MyProfile, AppError> {
     finish(result)
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "my_profile_save")]
 pub async fn save_my_profile(
     #[server(default)] headline: String,

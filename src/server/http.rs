@@ -30,15 +30,14 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 pub async fn same_origin(request: Request, next: Next) -> Response {
     let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     // Stripe's webhooks come from Stripe's servers, without an Origin header.
-    if changes_state {
-        if let (Some(origin), Some(host)) =
+    if changes_state
+        && let (Some(origin), Some(host)) =
             (request.headers().get(ORIGIN), request.headers().get(HOST))
-        {
-            let origin = origin.to_str().unwrap_or_default();
-            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
-            if origin != "null" && origin_host != host.to_str().unwrap_or_default() {
-                return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
-            }
+    {
+        let origin = origin.to_str().unwrap_or_default();
+        let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
+        if origin != "null" && origin_host != host.to_str().unwrap_or_default() {
+            return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
         }
     }
     next.run(request).await

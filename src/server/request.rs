@@ -66,10 +66,10 @@ pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         return result;
     }
     options.set_status(err.status());
-    if let AppError::RateLimited { retry_after } = err {
-        if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
-            options.insert_header(RETRY_AFTER, value);
-        }
+    if let AppError::RateLimited { retry_after } = err
+        && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
+    {
+        options.insert_header(RETRY_AFTER, value);
     }
     result
 }

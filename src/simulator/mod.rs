@@ -208,11 +208,12 @@ fn stripe_error(status: StatusCode, kind: &str, code: Option<&str>, message: &st
         .into_response()
 }
 
-fn authorized(sim: &Simulator, headers: &HeaderMap) -> Result<(), Response> {
+/// The error to answer with when the request does not carry the simulator's secret key.
+fn refused(sim: &Simulator, headers: &HeaderMap) -> Option<Response> {
     let expected = format!("Bearer {}", sim.inner.secret_key);
     match headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        Some(given) if given == expected => Ok(()),
-        _ => Err(stripe_error(
+        Some(given) if given == expected => None,
+        _ => Some(stripe_error(
             StatusCode::UNAUTHORIZED,
             "invalid_request_error",
             None,
@@ -250,19 +251,19 @@ fn idempotent(
     let now = db::now();
     let mut state = sim.state();
     state.idempotency.retain(|_, (_, _, _, at)| *at > now - IDEMPOTENCY_TTL_SECS);
-    if let Some(key) = &key {
-        if let Some((seen, status, body, _)) = state.idempotency.get(key) {
-            if *seen != fingerprint {
-                return stripe_error(
-                    StatusCode::BAD_REQUEST,
-                    "idempotency_error",
-                    None,
-                    "Keys for idempotent requests can only be used with the same parameters.",
-                );
-            }
-            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::OK);
-            return (status, Json(body.clone())).into_response();
+    if let Some(key) = &key
+        && let Some((seen, status, body, _)) = state.idempotency.get(key)
+    {
+        if *seen != fingerprint {
+            return stripe_error(
+                StatusCode::BAD_REQUEST,
+                "idempotency_error",
+                None,
+                "Keys for idempotent requests can only be used with the same parameters.",
+            );
         }
+        let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::OK);
+        return (status, Json(body.clone())).into_response();
     }
     let (status, body) = make(&mut state);
     if let Some(key) = key {
@@ -279,7 +280,7 @@ async fn create_session(
     headers: HeaderMap,
     Form(form): FormPairs,
 ) -> Response {
-    if let Err(denied) = authorized(&sim, &headers) {
+    if let Some(denied) = refused(&sim, &headers) {
         return denied;
     }
     let invalid = |param: &str, message: &str| {
@@ -368,7 +369,7 @@ async fn retrieve_session(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(denied) = authorized(&sim, &headers) {
+    if let Some(denied) = refused(&sim, &headers) {
         return denied;
     }
     let (body, expired) = {
@@ -390,7 +391,7 @@ async fn expire_session(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(denied) = authorized(&sim, &headers) {
+    if let Some(denied) = refused(&sim, &headers) {
         return denied;
     }
     let body = {
@@ -419,7 +420,7 @@ async fn create_refund(
     headers: HeaderMap,
     Form(form): FormPairs,
 ) -> Response {
-    if let Err(denied) = authorized(&sim, &headers) {
+    if let Some(denied) = refused(&sim, &headers) {
         return denied;
     }
     let Some(payment_intent) = field(&form, "payment_intent").map(str::to_owned) else {

@@ -9,6 +9,9 @@ use crate::on_both_backends;
 const CALLERS: [&str; 5] =
     ["anonymous", "candidate", "pending employer", "approved employer", "admin"];
 
+/// A server function, its arguments, and the status each caller should get.
+type Expectation<'a> = (&'a str, Vec<(&'a str, String)>, [u16; 5]);
+
 struct World {
     clients: Vec<Client>,
     profile: i64,
@@ -45,7 +48,7 @@ async fn every_server_function_checks_its_caller(backend: Backend) {
     let s = w.session.clone();
     let r = w.review_target.clone();
     // Expected status for: anonymous, candidate, pending, approved, admin.
-    let matrix: Vec<(&str, Vec<(&str, String)>, [u16; 5])> = vec![
+    let matrix: Vec<Expectation> = vec![
         ("session", vec![], [200, 200, 200, 200, 200]),
         ("specializations", vec![], [200, 200, 200, 200, 200]),
         ("profiles_search", vec![], [200, 200, 200, 200, 200]),

@@ -37,8 +37,10 @@ export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 if ! cargo-leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION"; then
   step "Installing cargo-leptos $CARGO_LEPTOS_VERSION"
   # no_downloads: take wasm-bindgen and wasm-opt from PATH instead of fetching them.
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked \
-    --features no_downloads --root "$HOME/.cargo"
+  # An unoptimised build compiles in a third of the time of a release one, and the tool's
+  # own speed hardly shows: it spends its time waiting on cargo (see BENCHMARKS.md).
+  CARGO_PROFILE_DEV_DEBUG=0 cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" \
+    --locked --debug --features no_downloads --root "$HOME/.cargo"
 fi
 
 wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print }' \

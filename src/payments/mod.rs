@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::ErrorPage;
 use crate::error::AppError;
-use crate::profiles::{FullProfileView, get_full_profile};
+use crate::profiles::{FullProfile, FullProfileView, get_full_profile};
 use crate::ui::{self, ErrorNotice, Loading, Notice};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,16 +251,27 @@ fn UnlockButton(profile_id: i64, price: Price, resume: bool) -> impl IntoView {
 }
 
 /// Shows "payment received" and asks again until the profile opens, then reloads into it.
+/// The asking happens in the browser only: the server renders the waiting panel at once.
 #[component]
 fn WaitForUnlock(profile_id: i64) -> impl IntoView {
-    let tick = RwSignal::new(0u32);
-    let status = Resource::new(move || tick.get(), move |_| get_unlock_status(profile_id));
-    Effect::new(move |_| match status.get() {
-        Some(Ok(UnlockStatus::Unlocked { .. })) => {
-            let _ = window().location().reload();
+    Effect::new(move |_| {
+        let asking = std::rc::Rc::new(std::cell::Cell::new(false));
+        let ask = move || {
+            // A slow answer must not pile up requests behind it.
+            if asking.replace(true) {
+                return;
+            }
+            let asking = asking.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(UnlockStatus::Unlocked { .. }) = get_unlock_status(profile_id).await {
+                    let _ = window().location().reload();
+                }
+                asking.set(false);
+            });
+        };
+        if let Ok(handle) = set_interval_with_handle(ask, POLL_EVERY) {
+            on_cleanup(move || handle.clear());
         }
-        Some(_) => set_timeout(move || tick.update(|t| *t += 1), POLL_EVERY),
-        None => {}
     });
     view! {
         <div class="unlock-panel">
@@ -271,6 +282,20 @@ fn WaitForUnlock(profile_id: i64) -> impl IntoView {
     }
 }
 
+/// What the page an employer returns to from Checkout shows: the checkout's outcome and,
+/// once it unlocked the profile, the profile itself (one resource, for the reason given on
+/// the profile page's).
+type Returned = (CheckoutOutcome, Option<Result<FullProfile, AppError>>);
+
+async fn load_outcome(session_id: String) -> Result<Returned, AppError> {
+    let outcome = confirm_checkout(session_id).await?;
+    let full = match outcome.state {
+        CheckoutState::Unlocked => Some(get_full_profile(outcome.profile_id).await),
+        _ => None,
+    };
+    Ok((outcome, full))
+}
+
 #[component]
 pub fn CheckoutSuccessPage() -> impl IntoView {
     let query = use_query_map();
@@ -278,11 +303,13 @@ pub fn CheckoutSuccessPage() -> impl IntoView {
     let tick = RwSignal::new(0u32);
     let outcome = Resource::new(
         move || (session_id(), tick.get()),
-        |(session_id, _)| confirm_checkout(session_id),
+        |(session_id, _)| load_outcome(session_id),
     );
     // Poll while the payment is still on its way.
     Effect::new(move |_| {
-        if let Some(Ok(CheckoutOutcome { state: CheckoutState::Processing, .. })) = outcome.get() {
+        if let Some(Ok((CheckoutOutcome { state: CheckoutState::Processing, .. }, _))) =
+            outcome.get()
+        {
             set_timeout(move || tick.update(|t| *t += 1), POLL_EVERY);
         }
     });
@@ -291,7 +318,7 @@ pub fn CheckoutSuccessPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading label="Confirming your payment…"/> }>
             {move || Suspend::new(async move {
                 match outcome.await {
-                    Ok(outcome) => view! { <OutcomeView outcome/> }.into_any(),
+                    Ok((outcome, full)) => view! { <OutcomeView outcome full/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
@@ -300,7 +327,10 @@ pub fn CheckoutSuccessPage() -> impl IntoView {
 }
 
 #[component]
-fn OutcomeView(outcome: CheckoutOutcome) -> impl IntoView {
+fn OutcomeView(
+    outcome: CheckoutOutcome,
+    full: Option<Result<FullProfile, AppError>>,
+) -> impl IntoView {
     let profile = format!("/profiles/{}", outcome.profile_id);
     let back = view! { <a class="button" href=profile.clone()>"Back to the profile"</a> };
     match outcome.state {
@@ -308,7 +338,13 @@ fn OutcomeView(outcome: CheckoutOutcome) -> impl IntoView {
             <Notice tone="success">"Payment received — the profile is unlocked. "
                 <a href="/dashboard/purchases">"See all your purchases"</a>
             </Notice>
-            <UnlockedProfile profile_id=outcome.profile_id/>
+            {match full {
+                Some(Ok(full)) => view! { <FullProfileView full/> }.into_any(),
+                Some(Err(error)) => {
+                    view! { <ErrorNotice error=Signal::stored(Some(error))/> }.into_any()
+                }
+                None => ().into_any(),
+            }}
         }
         .into_any(),
         CheckoutState::Processing => view! {
@@ -372,22 +408,5 @@ fn OutcomeView(outcome: CheckoutOutcome) -> impl IntoView {
             </section>
         }
         .into_any(),
-    }
-}
-
-#[component]
-fn UnlockedProfile(profile_id: i64) -> impl IntoView {
-    let full = Resource::new(move || profile_id, get_full_profile);
-    view! {
-        <Suspense fallback=|| view! { <Loading label="Loading the full profile…"/> }>
-            {move || Suspend::new(async move {
-                match full.await {
-                    Ok(full) => view! { <FullProfileView full/> }.into_any(),
-                    Err(error) => {
-                        view! { <ErrorNotice error=Signal::stored(Some(error))/> }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
     }
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
 
 use super::{FullProfile, PublicJob, PublicProfile};
 use crate::app::ErrorPage;
@@ -74,40 +75,47 @@ pub async fn get_full_profile(id: i64) -> Result<FullProfile, AppError> {
     finish(result)
 }
 
+/// Everything the profile page shows, loaded by one resource: a resource created while a
+/// `<Suspense>` renders its children would be created again on every pass the server makes
+/// over them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum ProfilePageData {
+    Locked { profile: PublicProfile, status: Result<UnlockStatus, AppError> },
+    Open(FullProfile),
+}
+
+async fn load_profile_page(id: Option<i64>) -> Result<ProfilePageData, AppError> {
+    let id = id.ok_or_else(|| AppError::not_found("This profile does not exist."))?;
+    let profile = get_public_profile(id).await?;
+    let status = get_unlock_status(id).await;
+    if matches!(status, Ok(UnlockStatus::Unlocked { .. } | UnlockStatus::OwnProfile)) {
+        return get_full_profile(id).await.map(ProfilePageData::Open);
+    }
+    Ok(ProfilePageData::Locked { profile, status })
+}
+
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.read().get("id").and_then(|raw| raw.parse::<i64>().ok());
-    let profile = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_public_profile(id).await,
-            None => Err(AppError::not_found("This profile does not exist.")),
-        }
-    });
-    let status = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_unlock_status(id).await,
-            None => Err(AppError::not_found("This profile does not exist.")),
-        }
-    });
+    let page = Resource::new(id, load_profile_page);
     let cancelled = move || query.read().get("checkout").as_deref() == Some("cancelled");
 
     view! {
         <Suspense fallback=|| view! { <Loading label="Loading profile…"/> }>
             {move || Suspend::new(async move {
-                let profile = match profile.await {
-                    Ok(profile) => profile,
+                let (profile, status) = match page.await {
+                    Ok(ProfilePageData::Locked { profile, status }) => (profile, status),
+                    Ok(ProfilePageData::Open(full)) => {
+                        return view! {
+                            <Title text=full.contact.full_name.clone()/>
+                            <FullProfileView full/>
+                        }
+                        .into_any();
+                    }
                     Err(error) => return view! { <ErrorPage error/> }.into_any(),
                 };
-                let status = status.await;
-                let open = matches!(
-                    status,
-                    Ok(UnlockStatus::Unlocked { .. } | UnlockStatus::OwnProfile)
-                );
-                if open {
-                    return view! { <FullProfileLoader id=profile.id/> }.into_any();
-                }
                 let notice = cancelled().then(|| view! {
                     <Notice tone="warning">
                         "Checkout was not completed, so you have not been charged and the "
@@ -126,25 +134,6 @@ pub fn ProfilePage() -> impl IntoView {
                     </div>
                 }
                 .into_any()
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn FullProfileLoader(id: i64) -> impl IntoView {
-    let full = Resource::new(move || id, get_full_profile);
-    view! {
-        <Suspense fallback=|| view! { <Loading label="Loading the full profile…"/> }>
-            {move || Suspend::new(async move {
-                match full.await {
-                    Ok(full) => view! {
-                        <Title text=full.contact.full_name.clone()/>
-                        <FullProfileView full/>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
             })}
         </Suspense>
     }

@@ -447,8 +447,9 @@ impl ProfileWriter {
         };
         let focus = *FOCUS.choose(rng).unwrap_or(&"payments");
         let headline = format!("{seniority} {} focused on {focus}", titles[0].to_lowercase());
+        let experience = if years == 1 { "a year".to_owned() } else { format!("{years} years") };
         let summary = format!(
-            "{} with {years} years of experience, most recently working on {focus}. {} {}",
+            "{} with {experience} of experience, most recently working on {focus}. {} {}",
             titles[0],
             SUMMARY_A.choose(rng).unwrap_or(&""),
             SUMMARY_B.choose(rng).unwrap_or(&""),
@@ -484,9 +485,19 @@ impl ProfileWriter {
             crate::ui::parse_month_input(&crate::ui::iso_date(now)[..7]).unwrap_or(24_000);
         let mut end: Option<i64> = None;
         let mut cursor = this_month;
+        // The jobs together cover the years of experience, with short gaps between them.
         let jobs = rng.gen_range(1..=4).min(1 + years as usize / 3);
+        let mut months_left = years * 12;
         for position in 0..jobs {
-            let length = rng.gen_range(10..=48);
+            let jobs_left = (jobs - position) as i64;
+            let share = months_left / jobs_left;
+            let length = if jobs_left == 1 {
+                months_left
+            } else {
+                rng.gen_range((share * 2 / 3).max(6)..=(share * 4 / 3).max(7))
+            }
+            .max(3);
+            months_left = (months_left - length).max(jobs_left - 1);
             let start = cursor - length;
             ids.work += 1;
             let title = titles[position.min(titles.len() - 1)];
@@ -502,12 +513,7 @@ impl ProfileWriter {
             self.details.push(vec![
                 ids.work.into(),
                 company.into(),
-                format!(
-                    "{} {}",
-                    DUTIES.choose(rng).unwrap_or(&""),
-                    DUTIES.choose(rng).unwrap_or(&"")
-                )
-                .into(),
+                DUTIES.choose_multiple(rng, 2).copied().collect::<Vec<_>>().join(" ").into(),
             ]);
             end = Some(start - rng.gen_range(1..=4));
             cursor = end.unwrap_or(start);

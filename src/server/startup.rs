@@ -3,14 +3,14 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -129,7 +129,7 @@ impl Application {
 
 fn router(state: AppState) -> Router {
     let leptos = state.leptos.clone();
-    let routes = generate_route_list(App);
+    let routes = route_list();
 
     let webhook = Router::new()
         .route("/api/webhooks/stripe", post(crate::payments::ssr::webhook::receive))
@@ -166,6 +166,15 @@ fn router(state: AppState) -> Router {
                 .on_response(telemetry::on_response),
         )
         .with_state(state)
+}
+
+/// The app's routes, listed once per process. Listing them renders the app with resource
+/// loading switched off by a process-wide flag; a second listing while another instance in
+/// the same process serves (the integration tests run many) would leave that instance's
+/// resources pending for good, and its pages hanging.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Context each request gets: a place to remember who is signed in, looked up once.

@@ -187,7 +187,7 @@ impl Simulator {
             "shipping_options": [],
             "status": session.status,
             "success_url": session.success_url,
-            "ui_mode": "hosted",
+            "ui_mode": "hosted_page",
             "url": url,
         })
     }

@@ -111,7 +111,41 @@ async fn a_second_instance_on_the_same_database_shares_sessions(backend: Backend
     assert_eq!(session["email"], "shared@example.org");
 }
 
+/// Starting an instance must not disturb pages another instance in the same process is
+/// rendering (listing the app's routes once stalled them: the tests start many instances).
+async fn starting_an_instance_does_not_stall_pages_being_served(backend: Backend) {
+    let first = TestApp::spawn(backend).await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let (base, stop) = (first.base.clone(), stop.clone());
+            tokio::spawn(async move {
+                let http = reqwest::Client::builder()
+                    .timeout(std::time::Duration::from_secs(10))
+                    .build()
+                    .unwrap();
+                let mut served = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let response = http.get(format!("{base}/profiles")).send().await;
+                    let status = response.map(|r| r.status()).map_err(|e| e.to_string());
+                    assert_eq!(status, Ok(StatusCode::OK), "a page stalled or failed");
+                    served += 1;
+                }
+                served
+            })
+        })
+        .collect();
+    for _ in 0..8 {
+        drop(TestApp::spawn_on(&first.database_url, &[]).await);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for reader in readers {
+        assert!(reader.await.unwrap() > 0, "every reader got pages");
+    }
+}
+
 on_both_backends!(
+    starting_an_instance_does_not_stall_pages_being_served,
     health_and_readiness_answer,
     readiness_fails_when_the_database_is_gone,
     the_landing_page_says_what_the_product_is,

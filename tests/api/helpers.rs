@@ -96,6 +96,8 @@ pub struct TestApp {
     pub base: String,
     pub state: AppState,
     pub database_url: String,
+    /// The instance that made the database removes it; others started on it leave it be.
+    owns_database: bool,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -104,7 +106,9 @@ impl Drop for TestApp {
         if let Some(stop) = self.shutdown.take() {
             let _ = stop.send(());
         }
-        if let Some(path) = self.database_url.strip_prefix("sqlite://") {
+        if let Some(path) =
+            self.database_url.strip_prefix("sqlite://").filter(|_| self.owns_database)
+        {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{path}{suffix}"));
             }
@@ -134,7 +138,9 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> Self {
         let database_url = fresh_database(backend).await;
-        Self::spawn_on(&database_url, extra).await
+        let mut app = Self::spawn_on(&database_url, extra).await;
+        app.owns_database = true;
+        app
     }
 
     /// Another instance on the same database, as behind a load balancer.
@@ -148,7 +154,13 @@ impl TestApp {
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
         }));
-        Self { base, state, database_url: database_url.to_owned(), shutdown: Some(stop) }
+        Self {
+            base,
+            state,
+            database_url: database_url.to_owned(),
+            owns_database: false,
+            shutdown: Some(stop),
+        }
     }
 
     pub fn db(&self) -> &Db {

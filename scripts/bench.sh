@@ -31,29 +31,42 @@ cargo bench --features ssr --bench webhook -- sqlite 2000 16
 cargo bench --features ssr --bench webhook -- postgres 2000 16
 
 server_pid=""
-stop_server() { [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+stop_server() {
+  if [[ -n $server_pid ]]; then
+    kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
 trap stop_server EXIT
 
 run_load() {
   local backend=$1 url=$2
   step "Render latency under load: $backend, $PROFILES profiles, $PURCHASES purchases"
-  export DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" APP_URL="http://127.0.0.1:$PORT" RUST_LOG=warn
+  export DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn
+  export APP_URL="http://127.0.0.1:$PORT"
   local started=$SECONDS
-  ./target/release/talentboard seed --demo --profiles "$PROFILES" --purchases "$PURCHASES" | head -1
+  ./target/release/talentboard seed --demo --profiles "$PROFILES" --purchases "$PURCHASES" \
+    | head -1
   echo "seeded in $((SECONDS - started)) s"
   ./target/release/talentboard serve & server_pid=$!
-  for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.5; done
+  for _ in $(seq 1 60); do
+    curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
+    sleep 0.5
+  done
   local cookie
   cookie=$(curl -si -X POST -H 'Accept: application/json' \
     --data 'email=employer@example.com&password=talentboard-demo' \
     "http://127.0.0.1:$PORT/api/sign_in" | awk -F'[=;]' '/^set-cookie: tb_session=/ { print $2 }')
-  for path in "/profiles" "/profiles?specialization=rust&min_years=5" "/profiles?q=engineer&page=40" \
-      "/profiles/500" "/dashboard/purchases" "/dashboard/purchases?sort=name&page=20"; do
+  for path in "/profiles" "/profiles?specialization=rust&min_years=5" \
+      "/profiles?q=engineer&page=40" "/profiles/500" "/dashboard/purchases" \
+      "/dashboard/purchases?sort=name&page=20"; do
     printf '%-45s ' "$path"
     wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: tb_session=$cookie" \
       "http://127.0.0.1:$PORT$path" > "$OUT/wrk.txt"
     awk '/Requests\/sec/ { rps = $2 } / 50%/ { p50 = $2 } / 99%/ { p99 = $2 }
-      /Non-2xx/ { bad = $4 } END { printf "%8s req/s  p50 %8s  p99 %8s%s\n", rps, p50, p99, bad ? "  NON-2xx: " bad : "" }' "$OUT/wrk.txt"
+      /Non-2xx/ { bad = $5 }
+      END { printf "%8s req/s  p50 %8s  p99 %8s%s\n", rps, p50, p99,
+        bad ? "  NON-2xx: " bad : "" }' "$OUT/wrk.txt"
   done
   if [[ $backend == sqlite ]]; then
     step "Page weight and time to interactive (Chromium, cold cache)"

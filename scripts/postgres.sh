@@ -12,7 +12,8 @@ as_postgres() {
 if [[ -z "${TEST_POSTGRES_URL:-}" ]]; then
   step "PostgreSQL"
   if ! command -v pg_lsclusters >/dev/null; then
-    echo "PostgreSQL is not installed (apt-get install postgresql), and TEST_POSTGRES_URL is unset" >&2
+    echo "PostgreSQL is not installed (apt-get install postgresql)," \
+      "and TEST_POSTGRES_URL is unset" >&2
     exit 1
   fi
   cluster=$(pg_lsclusters --no-header | awk 'NR == 1 { print $1 " " $2 " " $4 }')
@@ -28,7 +29,8 @@ if [[ -z "${TEST_POSTGRES_URL:-}" ]]; then
   as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'talentboard'\"" | grep -q 1 \
     || as_postgres "psql -qc \"CREATE ROLE talentboard LOGIN PASSWORD 'talentboard' CREATEDB\""
   # Databases left by earlier runs.
-  for db in $(as_postgres "psql -qtAc \"SELECT datname FROM pg_database WHERE datname LIKE 'tb\\_test\\_%'\""); do
+  leftovers="SELECT datname FROM pg_database WHERE datname LIKE 'tb\\_test\\_%'"
+  for db in $(as_postgres "psql -qtAc \"$leftovers\""); do
     as_postgres "psql -qc 'DROP DATABASE IF EXISTS $db'" >/dev/null
   done
 fi

@@ -16,7 +16,10 @@ const signIn = await api.post("/api/sign_in", {
 });
 if (!signIn.ok()) throw new Error(`sign-in failed: ${signIn.status()}`);
 const cookie = (await api.storageState()).cookies.find((c) => c.name === "tb_session");
-const search = await api.post("/api/profiles_search", { form: {}, headers: { accept: "application/json" } });
+const search = await api.post("/api/profiles_search", {
+  form: {},
+  headers: { accept: "application/json" },
+});
 const profileId = (await search.json()).cards[3].id;
 
 const browser = await chromium.launch({
@@ -66,9 +69,19 @@ const median = timings[Math.floor(timings.length / 2)];
 const kb = (n) => (n / 1024).toFixed(1);
 console.log(`profile page /profiles/${profileId}, ${runs} cold loads`);
 for (const [k, v] of Object.entries(weights).sort()) {
-  console.log(`  ${k.padEnd(5)} ${String(v.files).padStart(2)} file(s)  ${kb(v.transfer).padStart(8)} KiB transferred  ${kb(v.raw).padStart(8)} KiB raw`);
+  const files = `${String(v.files).padStart(2)} file(s)`;
+  console.log(
+    `  ${k.padEnd(5)} ${files}  ${kb(v.transfer).padStart(8)} KiB transferred  ` +
+      `${kb(v.raw).padStart(8)} KiB raw`,
+  );
 }
-const total = Object.values(weights).reduce((a, v) => ({ t: a.t + v.transfer, r: a.r + v.raw }), { t: 0, r: 0 });
-console.log(`  total          ${kb(total.t).padStart(8)} KiB transferred  ${kb(total.r).padStart(8)} KiB raw`);
+const total = Object.values(weights).reduce(
+  (a, v) => ({ t: a.t + v.transfer, r: a.r + v.raw }),
+  { t: 0, r: 0 },
+);
+console.log(
+  `  total          ${kb(total.t).padStart(8)} KiB transferred  ` +
+    `${kb(total.r).padStart(8)} KiB raw`,
+);
 console.log(`  navigation → interactive unlock button: median ${median.toFixed(0)} ms, ` +
   `min ${timings[0].toFixed(0)} ms, max ${timings[timings.length - 1].toFixed(0)} ms`);

@@ -38,7 +38,9 @@ test("a declined card leaves the profile locked with a clear message", async ({ 
 
   await page.getByRole("button", { name: "Decline the card" }).click();
 
-  await expect(page.getByRole("alert")).toContainText("Your card was declined. No money was taken.");
+  await expect(page.getByRole("alert")).toContainText(
+    "Your card was declined. No money was taken.",
+  );
   await page.screenshot({ path: "test-results/screenshots/declined.png" });
   await page.getByRole("button", { name: "Cancel and return" }).click();
   await expect(page).toHaveURL(new RegExp(`/profiles/${id}\\?checkout=cancelled$`));

@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { EMPLOYER, freshProfile, hydrated, signIn } from "./helpers";
 
-test("a delayed payment shows 'unlocking…' until it clears, then the profile, with no reload", async ({ page, request }) => {
+const delayed = "a delayed payment shows 'unlocking…' until it clears, then the profile";
+test(`${delayed}, with no reload`, async ({ page, request }) => {
   await signIn(page, EMPLOYER);
   const id = await freshProfile(page, 6);
   await page.goto(`/profiles/${id}`);
@@ -45,14 +46,19 @@ test("the unlock button can be reached and used with the keyboard alone", async 
 });
 
 test("pages fit a phone screen", async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 740 },
+    isMobile: true,
+  });
   const page = await context.newPage();
   await signIn(page, EMPLOYER);
   const id = await freshProfile(page, 8);
 
   for (const path of ["/", "/profiles", `/profiles/${id}`, "/dashboard/purchases"]) {
     await page.goto(path);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
     expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
   }
   await page.goto(`/profiles/${id}`);

@@ -3,7 +3,8 @@ import { approveAs, freshProfile, hydrated, newEmployer } from "./helpers";
 
 const shots = "test-results/screenshots";
 
-test("a new employer is approved, unlocks a profile, pays and finds it on the dashboard", async ({ browser }) => {
+const journey = "a new employer is approved, unlocks a profile, pays and finds it on the dashboard";
+test(journey, async ({ browser }) => {
   const { context, page } = await newEmployer(browser, "journey@example.com", "Journey Labs");
   await expect(page.getByText("Approval pending")).toBeVisible();
 
@@ -16,7 +17,9 @@ test("a new employer is approved, unlocks a profile, pays and finds it on the da
   await page.locator(`a[href="/profiles/${id}"]`).click();
   await expect(page).toHaveURL(new RegExp(`/profiles/${id}$`));
   await expect(page.getByText("Anonymized profile")).toBeVisible();
-  await expect(page.getByText("Employer and description hidden until unlocked").first()).toBeVisible();
+  await expect(
+    page.getByText("Employer and description hidden until unlocked").first(),
+  ).toBeVisible();
   await hydrated(page);
   await page.screenshot({ path: `${shots}/profile-locked.png`, fullPage: true });
 

@@ -5,7 +5,9 @@ test("the landing page says what Talentboard is and leads to the profiles", asyn
   await page.goto("/");
 
   await expect(page).toHaveTitle("Talentboard");
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Pay only for the ones you want");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(
+    "Pay only for the ones you want",
+  );
   await hydrated(page);
   await page.screenshot({ path: "test-results/screenshots/landing.png", fullPage: true });
   await page.getByRole("link", { name: "Browse profiles" }).first().click();

@@ -31,7 +31,9 @@ test("a wrong password without JavaScript comes back with the message", async ({
   await page.getByRole("button", { name: "Sign in" }).click();
 
   await expect(page).toHaveURL(/\/signin\?error=invalid_credentials$/);
-  await expect(page.getByRole("alert")).toHaveText("That email and password do not match an account.");
+  await expect(page.getByRole("alert")).toHaveText(
+    "That email and password do not match an account.",
+  );
 });
 
 test("browsing filters work without JavaScript", async ({ page }) => {

@@ -9,7 +9,9 @@ test("a wrong password is refused with one clear message", async ({ page }) => {
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
 
-  await expect(page.getByRole("alert")).toHaveText("That email and password do not match an account.");
+  await expect(page.getByRole("alert")).toHaveText(
+    "That email and password do not match an account.",
+  );
   await expect(page).toHaveURL(/\/signin$/);
 });
 

@@ -77,7 +77,8 @@ CREATE TABLE profile_specializations (
     specialization_id INTEGER NOT NULL REFERENCES specializations (id),
     PRIMARY KEY (profile_id, specialization_id)
 );
-CREATE INDEX profile_specializations_spec ON profile_specializations (specialization_id, profile_id);
+CREATE INDEX profile_specializations_spec
+    ON profile_specializations (specialization_id, profile_id);
 
 -- Work history, public part (titles and dates; months counted as year * 12 + month - 1).
 CREATE TABLE work_entries (
@@ -104,7 +105,8 @@ CREATE TABLE profile_views (
     viewed_at INTEGER NOT NULL
 );
 CREATE INDEX profile_views_profile_time ON profile_views (profile_id, viewed_at);
-CREATE INDEX profile_views_employer_profile_time ON profile_views (employer_id, profile_id, viewed_at);
+CREATE INDEX profile_views_employer_profile_time
+    ON profile_views (employer_id, profile_id, viewed_at);
 
 CREATE TABLE checkout_sessions (
     -- Stripe's Checkout Session id (cs_…)

@@ -109,6 +109,33 @@ async fn fifty_concurrent_deliveries_of_one_event_unlock_once(backend: Backend) 
     );
 }
 
+async fn concurrent_deliveries_to_two_instances_unlock_once(backend: Backend) {
+    // Two app instances on one database, as behind a load balancer: Stripe may hand the
+    // same event to both at once.
+    let app = TestApp::spawn(backend).await;
+    let second = TestApp::spawn_on(&app.database_url, &[]).await;
+    app.lose_webhooks();
+    let (_, profile, session) = open_checkout(&app).await;
+    app.pay(&session, None).await;
+    let event = paid_event(&app, &session, "evt_two_instances").await;
+
+    let deliveries = (0..40).map(|i| {
+        let event = event.clone();
+        let target = if i % 2 == 0 { &app } else { &second };
+        async move {
+            target.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.status()
+        }
+    });
+    let statuses = futures::future::join_all(deliveries).await;
+
+    assert!(statuses.iter().all(|s| s.is_success()), "all 2xx: {statuses:?}");
+    assert_eq!(app.unlock_count(EMPLOYER, profile).await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM stripe_events WHERE id = 'evt_two_instances'").await,
+        1
+    );
+}
+
 async fn a_failure_between_dedup_and_unlock_is_completed_by_the_retry(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.lose_webhooks();
@@ -491,6 +518,7 @@ on_both_backends!(
     paying_the_simulator_unlocks_the_profile_once,
     the_return_page_unlocks_before_the_webhook_arrives,
     fifty_concurrent_deliveries_of_one_event_unlock_once,
+    concurrent_deliveries_to_two_instances_unlock_once,
     a_failure_between_dedup_and_unlock_is_completed_by_the_retry,
     a_repeated_event_is_acknowledged_and_does_nothing,
     signatures_that_do_not_verify_get_400_and_write_nothing,

@@ -28,6 +28,36 @@ test(`${delayed}, with no reload`, async ({ page, request }) => {
   expect(reloads).toBe(0);
 });
 
+test("a payment that clears while its profile is open shows the profile in place", async ({
+  page,
+  request,
+}) => {
+  await signIn(page, EMPLOYER);
+  const id = await freshProfile(page, 9);
+  await page.goto(`/profiles/${id}`);
+  await hydrated(page);
+  await page.getByRole("button", { name: "Unlock for $49.00" }).click();
+  await expect(page).toHaveURL(/\/_sim\/checkout\/cs_test_/);
+  const session = page.url().split("/").pop();
+  await page.getByRole("button", { name: /Pay by bank debit/ }).click();
+  await expect(page).toHaveURL(/\/checkout\/success/);
+
+  await page.goto(`/profiles/${id}`);
+  await expect(page.getByText("Payment received, unlocking…")).toBeVisible();
+  await expect(page.getByRole("button", { name: /Unlock for/ })).toHaveCount(0);
+  await hydrated(page);
+  let navigations = 0;
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) navigations += 1;
+  });
+  const settled = await request.post(`/_sim/sessions/${session}/settle?outcome=succeeded`);
+  expect(settled.ok()).toBeTruthy();
+
+  await expect(page.locator('a[href^="mailto:"]')).toBeVisible();
+  await expect(page.getByText(/Unlocked on/)).toBeVisible();
+  expect(navigations).toBe(0);
+});
+
 test("the unlock button can be reached and used with the keyboard alone", async ({ page }) => {
   await signIn(page, EMPLOYER);
   const id = await freshProfile(page, 7);

@@ -138,8 +138,14 @@ pub async fn confirm_checkout(session_id: String) -> Result<CheckoutOutcome, App
 /// How often a page waiting for a payment asks again.
 const POLL_EVERY: Duration = Duration::from_secs(2);
 
+/// `on_unlocked` runs when a payment that was still clearing has unlocked the profile, so the
+/// page can show it without a reload.
 #[component]
-pub fn UnlockPanel(profile_id: i64, status: Result<UnlockStatus, AppError>) -> impl IntoView {
+pub fn UnlockPanel(
+    profile_id: i64,
+    status: Result<UnlockStatus, AppError>,
+    #[prop(into)] on_unlocked: Callback<()>,
+) -> impl IntoView {
     let status = match status {
         Ok(status) => status,
         Err(error) => return view! { <ErrorNotice error=Signal::stored(Some(error))/> }.into_any(),
@@ -196,7 +202,7 @@ pub fn UnlockPanel(profile_id: i64, status: Result<UnlockStatus, AppError>) -> i
             </div>
         }
         .into_any(),
-        UnlockStatus::Processing => view! { <WaitForUnlock profile_id/> }.into_any(),
+        UnlockStatus::Processing => view! { <WaitForUnlock profile_id on_unlocked/> }.into_any(),
         UnlockStatus::Available { price, resume } => {
             view! { <UnlockButton profile_id price resume/> }.into_any()
         }
@@ -250,23 +256,26 @@ fn UnlockButton(profile_id: i64, price: Price, resume: bool) -> impl IntoView {
     }
 }
 
-/// Shows "payment received" and asks again until the profile opens, then reloads into it.
-/// The asking happens in the browser only: the server renders the waiting panel at once.
+/// Shows "payment received" and asks again until the profile opens, then hands over to
+/// `on_unlocked`. The asking happens in the browser only: the server renders the waiting
+/// panel at once.
 #[component]
-fn WaitForUnlock(profile_id: i64) -> impl IntoView {
+fn WaitForUnlock(profile_id: i64, on_unlocked: Callback<()>) -> impl IntoView {
     Effect::new(move |_| {
         let asking = std::rc::Rc::new(std::cell::Cell::new(false));
         let ask = move || {
-            // A slow answer must not pile up requests behind it.
+            // A slow answer must not pile up requests behind it, and once the profile is
+            // open there is nothing left to ask.
             if asking.replace(true) {
                 return;
             }
             let asking = asking.clone();
             leptos::task::spawn_local(async move {
                 if let Ok(UnlockStatus::Unlocked { .. }) = get_unlock_status(profile_id).await {
-                    let _ = window().location().reload();
+                    on_unlocked.run(());
+                } else {
+                    asking.set(false);
                 }
-                asking.set(false);
             });
         };
         if let Ok(handle) = set_interval_with_handle(ask, POLL_EVERY) {

@@ -101,9 +101,12 @@ pub fn ProfilePage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|raw| raw.parse::<i64>().ok());
     let page = Resource::new(id, load_profile_page);
     let cancelled = move || query.read().get("checkout").as_deref() == Some("cancelled");
+    // A payment that clears while the page is open shows the full profile in place; the
+    // Transition keeps the waiting panel up until it has loaded.
+    let on_unlocked = Callback::new(move |()| page.refetch());
 
     view! {
-        <Suspense fallback=|| view! { <Loading label="Loading profile…"/> }>
+        <Transition fallback=|| view! { <Loading label="Loading profile…"/> }>
             {move || Suspend::new(async move {
                 let (profile, status) = match page.await {
                     Ok(ProfilePageData::Locked { profile, status }) => (profile, status),
@@ -129,13 +132,13 @@ pub fn ProfilePage() -> impl IntoView {
                     <div class="profile-layout">
                         <PublicProfileView profile=profile.clone()/>
                         <aside class="profile-aside" aria-label="Unlock">
-                            <UnlockPanel profile_id=profile.id status/>
+                            <UnlockPanel profile_id=profile.id status on_unlocked/>
                         </aside>
                     </div>
                 }
                 .into_any()
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -401,7 +401,8 @@ async fn expire_session(
             return stripe_error(
                 StatusCode::BAD_REQUEST,
                 "invalid_request_error",
-                Some("checkout_session_not_open"),
+                // Stripe gives this refusal no error code, only the type and a message.
+                None,
                 &format!(
                     "Only Checkout Sessions with a status of open can be expired; {id} is {}.",
                     session.status

@@ -91,6 +91,13 @@ async fn every_server_function_checks_its_caller(backend: Backend) {
             failures.push(format!("my_profile_save as {}: {status}", CALLERS[i]));
         }
     }
+    // The candidate column is the profile's owner; any other candidate is refused.
+    let stranger = app.client();
+    stranger.sign_up("candidate", "stranger@example.org", None).await;
+    let status = stranger.call("profile_full", &[("id", p.clone())]).await.status();
+    if status != StatusCode::FORBIDDEN {
+        failures.push(format!("profile_full as another candidate: {status}"));
+    }
     assert!(failures.is_empty(), "{failures:#?}");
 }
 

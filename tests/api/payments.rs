@@ -119,13 +119,14 @@ async fn concurrent_deliveries_to_two_instances_unlock_once(backend: Backend) {
     app.pay(&session, None).await;
     let event = paid_event(&app, &session, "evt_two_instances").await;
 
-    let deliveries = (0..40).map(|i| {
-        let event = event.clone();
-        let target = if i % 2 == 0 { &app } else { &second };
-        async move {
-            target.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.status()
-        }
-    });
+    let deliveries =
+        (0..40).map(|i| {
+            let event = event.clone();
+            let target = if i % 2 == 0 { &app } else { &second };
+            async move {
+                target.deliver_signed(&event, SIMULATOR_WEBHOOK_SECRET, db::now()).await.status()
+            }
+        });
     let statuses = futures::future::join_all(deliveries).await;
 
     assert!(statuses.iter().all(|s| s.is_success()), "all 2xx: {statuses:?}");

@@ -167,6 +167,20 @@ fn public_job(job: PublicJob) -> impl IntoView {
     }
 }
 
+/// The part both views of a profile share; only the jobs differ in what they show.
+fn summary_and_history(summary: String, jobs: impl IntoView + 'static) -> impl IntoView {
+    view! {
+        <section>
+            <h2>"Summary"</h2>
+            <p class="summary">{summary}</p>
+        </section>
+        <section>
+            <h2>"Work history"</h2>
+            <ol class="timeline">{jobs}</ol>
+        </section>
+    }
+}
+
 #[component]
 pub fn PublicProfileView(profile: PublicProfile) -> impl IntoView {
     let tags = specialization_tags(&profile);
@@ -180,14 +194,7 @@ pub fn PublicProfileView(profile: PublicProfile) -> impl IntoView {
                 {profile.country}
             </p>
             <ul class="tags" aria-label="Specializations">{tags}</ul>
-            <section>
-                <h2>"Summary"</h2>
-                <p class="summary">{profile.summary}</p>
-            </section>
-            <section>
-                <h2>"Work history"</h2>
-                <ol class="timeline">{jobs}</ol>
-            </section>
+            {summary_and_history(profile.summary, jobs)}
         </article>
     }
 }
@@ -244,14 +251,7 @@ pub fn FullProfileView(full: FullProfile) -> impl IntoView {
                 </div>
             </dl>
             <ul class="tags" aria-label="Specializations">{tags}</ul>
-            <section>
-                <h2>"Summary"</h2>
-                <p class="summary">{profile.summary}</p>
-            </section>
-            <section>
-                <h2>"Work history"</h2>
-                <ol class="timeline">{jobs}</ol>
-            </section>
+            {summary_and_history(profile.summary, jobs)}
         </article>
     }
 }

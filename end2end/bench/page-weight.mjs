@@ -36,7 +36,7 @@ const timings = [];
 let weights;
 for (let i = 0; i < runs; i++) {
   const context = await browser.newContext({ baseURL: base });
-  await context.addCookies([{ ...cookie, url: base }]);
+  await context.addCookies([cookie]);
   const page = await context.newPage();
   const sizes = {};
   page.on("requestfinished", async (req) => {

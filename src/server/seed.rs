@@ -148,6 +148,7 @@ pub async fn demo(db: &Db, options: &SeedOptions) -> Result<SeedResult, AppError
             .await?;
     ids.store(&mut tx, db.backend()).await?;
     tx.commit().await?;
+    db.analyze().await?;
     Ok(SeedResult::Created { profiles: options.profiles + 1, purchases })
 }
 

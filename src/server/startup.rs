@@ -68,6 +68,9 @@ impl Application {
             .await
             .map_err(|e| StartupError::Database(db::describe(&e)))?;
         db.migrate().await.map_err(|e| StartupError::Migrate(db::describe(&e)))?;
+        if db.backend() == db::Backend::Sqlite {
+            db.analyze().await.map_err(|e| StartupError::Database(db::describe(&e)))?;
+        }
 
         let simulator = match config.stripe.mode {
             PaymentMode::Simulator => Some(Simulator::new(&config)),
@@ -119,11 +122,33 @@ impl Application {
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let state = self.state.clone();
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(signal)
-            .await?;
+        let upkeep = tokio::spawn(keep_statistics_fresh(state.db.clone()));
+        let served = axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(signal)
+        .await;
+        upkeep.abort();
+        served?;
         state.db.close().await;
         Ok(())
+    }
+}
+
+/// SQLite's planner statistics are refreshed only when asked; profiles keep coming, so ask
+/// every hour (PostgreSQL's autovacuum does the same on its own).
+async fn keep_statistics_fresh(db: Db) {
+    const EVERY: Duration = Duration::from_secs(60 * 60);
+    if db.backend() != db::Backend::Sqlite {
+        return;
+    }
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = db.analyze().await {
+            tracing::warn!(error = %db::describe(&error), "refreshing planner statistics failed");
+        }
     }
 }
 

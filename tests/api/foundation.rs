@@ -157,3 +157,31 @@ on_both_backends!(
     responses_are_compressed_when_asked,
     a_second_instance_on_the_same_database_shares_sessions,
 );
+
+/// SQLite picks indexes by statistics it gathers only when asked; without them it reads a
+/// newest-first page filtered by years through the years index and sorts most of the table
+/// (BENCHMARKS.md has the cost). Each start and each seed gathers them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_planner_statistics_are_gathered_at_start_and_after_seeding() {
+    use sqlx::Row;
+    use talentboard::server::seed::{self, SeedOptions};
+
+    async fn rows_counted(app: &TestApp, index: &str) -> Option<i64> {
+        let row = sqlx::query("SELECT stat FROM sqlite_stat1 WHERE idx = $1")
+            .bind(index)
+            .fetch_optional(app.db().pool())
+            .await
+            .unwrap()?;
+        row.get::<String, _>("stat").split(' ').next()?.parse().ok()
+    }
+
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    // The catalogue of specializations is the one table a new database already fills.
+    let catalogue = rows_counted(&app, "sqlite_autoindex_specializations_1").await;
+    assert!(catalogue.is_some_and(|rows| rows > 10), "gathered at start: {catalogue:?}");
+
+    let options = SeedOptions { profiles: 500, ..SeedOptions::default() };
+    seed::demo(app.db(), &options).await.unwrap();
+    let profiles = rows_counted(&app, "profiles_published_recent").await;
+    assert_eq!(profiles, Some(501), "gathered after seeding");
+}

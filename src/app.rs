@@ -101,7 +101,13 @@ fn Header() -> impl IntoView {
                 <Suspense fallback=|| view! { <span class="nav-links"></span> }>
                     {move || Suspend::new(async move {
                         let user = session.await.ok().flatten();
-                        view! { <NavLinks user/> }
+                        // When a client leaves mid-render, the page is dropped while this may
+                        // still run, cut off from its ancestors' context (the router's, that
+                        // the links look up and panic without). Nobody will see it.
+                        if use_context::<Session>().is_none() {
+                            return ().into_any();
+                        }
+                        view! { <NavLinks user/> }.into_any()
                     })}
                 </Suspense>
             </nav>

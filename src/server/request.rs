@@ -13,7 +13,17 @@ use crate::error::AppError;
 use crate::server::state::AppState;
 
 pub fn app_state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| AppError::internal("application state missing"))
+    use_context::<AppState>().ok_or_else(|| {
+        if parts().is_none() {
+            // Every request provides its parts beside the state. With neither in reach, the
+            // page this work was for has been dropped, its client gone (a closed tab, a load
+            // generator stopping), and nobody is waiting for the answer.
+            tracing::debug!("request abandoned by its client before it finished");
+            AppError::Internal
+        } else {
+            AppError::internal("application state missing")
+        }
+    })
 }
 
 pub fn parts() -> Option<Parts> {

@@ -194,6 +194,27 @@ async fn a_page_of_results_is_paged(backend: Backend) {
     assert_eq!(beyond["total"], 23);
 }
 
+async fn a_long_list_is_counted_and_paged_up_to_the_cap(backend: Backend) {
+    use talentboard::server::seed::{self, SeedOptions};
+
+    let app = TestApp::spawn(backend).await;
+    let options = SeedOptions { profiles: 1_050, ..SeedOptions::default() };
+    seed::demo(app.db(), &options).await.unwrap();
+    let visitor = app.client();
+
+    let first: Value = visitor.call_ok::<_, &str, &str>("profiles_search", &[]).await;
+    let last: Value = visitor.call_ok("profiles_search", &[("page", "50")]).await;
+    let (status, past) = visitor.call_err("profiles_search", &[("page", "51")]).await;
+
+    assert_eq!(
+        (first["total"].as_i64(), first["total_capped"].as_bool()),
+        (Some(1000), Some(true))
+    );
+    assert_eq!(last["cards"].as_array().unwrap().len(), 20);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(past.field("page").is_some(), "{past:?}");
+}
+
 async fn an_employers_look_is_recorded_and_shows_in_insights(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (candidate, id) = app.published_profile("me@example.org").await;
@@ -252,6 +273,7 @@ on_both_backends!(
     bad_search_parameters_get_a_clear_error,
     cards_show_titles_and_durations_but_no_employers,
     a_page_of_results_is_paged,
+    a_long_list_is_counted_and_paged_up_to_the_cap,
     an_employers_look_is_recorded_and_shows_in_insights,
     insights_count_unlocks,
     the_insights_page_draws_a_chart,

@@ -144,7 +144,26 @@ async fn starting_an_instance_does_not_stall_pages_being_served(backend: Backend
     }
 }
 
+/// Every migration file is applied at start (and so is embedded in the build that ran).
+async fn every_migration_file_is_applied(backend: Backend) {
+    let folder = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(folder);
+    let files = std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|entry| entry.as_ref().unwrap().path().extension().is_some_and(|e| e == "sql"))
+        .count();
+    let app = TestApp::spawn(backend).await;
+
+    let applied = app.count("SELECT COUNT(*) FROM _sqlx_migrations WHERE success").await;
+
+    assert_eq!(applied, files as i64);
+}
+
 on_both_backends!(
+    every_migration_file_is_applied,
     starting_an_instance_does_not_stall_pages_being_served,
     health_and_readiness_answer,
     readiness_fails_when_the_database_is_gone,

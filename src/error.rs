@@ -139,6 +139,12 @@ mod ssr {
 
     impl From<sqlx::Error> for AppError {
         fn from(err: sqlx::Error) -> Self {
+            if let sqlx::Error::PoolClosed = err {
+                // Only a server shutting down closes its pool; work still under way then is
+                // for clients that have gone, and is not an error worth waking anyone for.
+                tracing::debug!("database pool closed while shutting down");
+                return Self::Internal;
+            }
             Self::internal(crate::server::db::describe(&err))
         }
     }

@@ -1,31 +1,48 @@
-import { expect, test } from "@playwright/test";
+import { type APIRequestContext, type Page, expect, test } from "@playwright/test";
 import { EMPLOYER, freshProfile, hydrated, signIn } from "./helpers";
+
+/** Unlocks profile `id` with a bank debit, which clears only when settled, and returns the
+ * simulator's session id. Ends on the return page. */
+async function payByBankDebit(page: Page, id: number): Promise<string> {
+  await page.goto(`/profiles/${id}`);
+  await hydrated(page);
+  await page.getByRole("button", { name: "Unlock for $49.00" }).click();
+  await expect(page).toHaveURL(/\/_sim\/checkout\/cs_test_/);
+  const session = page.url().split("/").pop() ?? "";
+  await page.getByRole("button", { name: /Pay by bank debit/ }).click();
+  await expect(page).toHaveURL(/\/checkout\/success/);
+  return session;
+}
+
+/** Counts the page's own navigations (a reload is one) from now on. */
+function countNavigations(page: Page): () => number {
+  let navigations = 0;
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) navigations += 1;
+  });
+  return () => navigations;
+}
+
+async function settle(request: APIRequestContext, session: string) {
+  const settled = await request.post(`/_sim/sessions/${session}/settle?outcome=succeeded`);
+  expect(settled.ok()).toBeTruthy();
+}
 
 const delayed = "a delayed payment shows 'unlocking…' until it clears, then the profile";
 test(`${delayed}, with no reload`, async ({ page, request }) => {
   await signIn(page, EMPLOYER);
   const id = await freshProfile(page, 6);
-  await page.goto(`/profiles/${id}`);
-  await hydrated(page);
-  await page.getByRole("button", { name: "Unlock for $49.00" }).click();
-  await expect(page).toHaveURL(/\/_sim\/checkout\/cs_test_/);
-  const session = page.url().split("/").pop();
 
-  await page.getByRole("button", { name: /Pay by bank debit/ }).click();
+  const session = await payByBankDebit(page, id);
 
-  await expect(page).toHaveURL(/\/checkout\/success/);
   await expect(page.getByText("Payment received, unlocking…")).toBeVisible();
   await hydrated(page);
   await page.screenshot({ path: "test-results/screenshots/unlocking.png" });
-  let reloads = 0;
-  page.on("framenavigated", (frame) => {
-    if (frame === page.mainFrame()) reloads += 1;
-  });
-  const settled = await request.post(`/_sim/sessions/${session}/settle?outcome=succeeded`);
-  expect(settled.ok()).toBeTruthy();
+  const navigations = countNavigations(page);
+  await settle(request, session);
   await expect(page.getByText("Payment received — the profile is unlocked.")).toBeVisible();
   await expect(page.locator('a[href^="mailto:"]')).toBeVisible();
-  expect(reloads).toBe(0);
+  expect(navigations()).toBe(0);
 });
 
 test("a payment that clears while its profile is open shows the profile in place", async ({
@@ -34,28 +51,18 @@ test("a payment that clears while its profile is open shows the profile in place
 }) => {
   await signIn(page, EMPLOYER);
   const id = await freshProfile(page, 9);
-  await page.goto(`/profiles/${id}`);
-  await hydrated(page);
-  await page.getByRole("button", { name: "Unlock for $49.00" }).click();
-  await expect(page).toHaveURL(/\/_sim\/checkout\/cs_test_/);
-  const session = page.url().split("/").pop();
-  await page.getByRole("button", { name: /Pay by bank debit/ }).click();
-  await expect(page).toHaveURL(/\/checkout\/success/);
+  const session = await payByBankDebit(page, id);
 
   await page.goto(`/profiles/${id}`);
   await expect(page.getByText("Payment received, unlocking…")).toBeVisible();
   await expect(page.getByRole("button", { name: /Unlock for/ })).toHaveCount(0);
   await hydrated(page);
-  let navigations = 0;
-  page.on("framenavigated", (frame) => {
-    if (frame === page.mainFrame()) navigations += 1;
-  });
-  const settled = await request.post(`/_sim/sessions/${session}/settle?outcome=succeeded`);
-  expect(settled.ok()).toBeTruthy();
+  const navigations = countNavigations(page);
+  await settle(request, session);
 
   await expect(page.locator('a[href^="mailto:"]')).toBeVisible();
   await expect(page.getByText(/Unlocked on/)).toBeVisible();
-  expect(navigations).toBe(0);
+  expect(navigations()).toBe(0);
 });
 
 test("the unlock button can be reached and used with the keyboard alone", async ({ page }) => {
